@@ -1,0 +1,108 @@
+"""Bearer tokens: fetched once, shared by concurrent calls, renewed before they expire."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+import attrs
+
+from ._errors import ResponseDecodeError
+from ._secret import Secret
+
+MAX_REFRESH_MARGIN: Final = 60.0
+
+
+@attrs.frozen(repr=False, eq=False)
+class Token:
+    """One bearer token and the monotonic times at which to renew it and when it dies."""
+
+    value: Secret
+    refresh_at: float
+    expires_at: float
+
+    @classmethod
+    def from_response(cls, data: Any, *, now: float, **context: Any) -> Token:
+        """Build a token from the token endpoint's JSON (expires_in arrives as a string)."""
+        if not isinstance(data, dict):
+            raise ResponseDecodeError("the token response is not a JSON object", **context)
+        access = data.get("access_token")
+        if not isinstance(access, str) or not access:
+            raise ResponseDecodeError(
+                "the token response has no access_token", json_path="$.access_token", **context
+            )
+        try:
+            lifetime = float(int(str(data.get("expires_in", "3600")).strip()))
+        except ValueError:
+            raise ResponseDecodeError(
+                "the token response's expires_in is not a number of seconds",
+                json_path="$.expires_in",
+                **context,
+            ) from None
+        lifetime = max(lifetime, 0.0)
+        margin = min(MAX_REFRESH_MARGIN, lifetime / 2)
+        return cls(Secret(access), refresh_at=now + lifetime - margin, expires_at=now + lifetime)
+
+    def __repr__(self) -> str:
+        return f"Token(value={self.value!r}, expires_at={self.expires_at:.1f})"
+
+
+class TokenManager:
+    """Hand out a valid token; at most one token request runs at a time."""
+
+    def __init__(
+        self,
+        fetch: Callable[[], Awaitable[Token]],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._fetch = fetch
+        self._clock = clock
+        self._token: Token | None = None
+        self._inflight: asyncio.Future[Token] | None = None
+        self.fetch_count = 0
+
+    @property
+    def current(self) -> Token | None:
+        """The cached token, if any (possibly due for renewal)."""
+        return self._token
+
+    async def get(self) -> Token:
+        """Return the cached token, or join (or start) the single request for a new one."""
+        token = self._token
+        if token is not None and self._clock() < token.refresh_at:
+            return token
+        inflight = self._inflight
+        if inflight is None:
+            inflight = self._inflight = asyncio.ensure_future(self._refresh())
+            # A failure nobody awaits (every caller was cancelled) is still retrieved.
+            inflight.add_done_callback(_consume_exception)
+        # Shielded: one caller's cancellation must not cancel the others' shared request.
+        return await asyncio.shield(inflight)
+
+    def invalidate(self, failed: Token) -> None:
+        """Forget the token only if it is still the one that was refused (compare-and-drop)."""
+        if self._token is failed:
+            self._token = None
+
+    def cancel(self) -> None:
+        """Cancel a token request in flight (used when the client closes)."""
+        if self._inflight is not None:
+            self._inflight.cancel()
+            self._inflight = None
+
+    async def _refresh(self) -> Token:
+        try:
+            self.fetch_count += 1
+            token = await self._fetch()
+            self._token = token
+            return token
+        finally:
+            self._inflight = None
+
+
+def _consume_exception(future: asyncio.Future[Token]) -> None:
+    if not future.cancelled():
+        future.exception()

@@ -1,0 +1,188 @@
+"""The one converter factory: camelCase JSON to frozen attrs models, strict about types."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Final, TypeVar
+
+import attrs
+from cattrs import Converter
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.preconf.json import make_converter as make_json_converter
+
+from ._errors import ResponseDecodeError, excerpt
+from ._models import WIRE_NAME, ProductType
+
+T = TypeVar("T")
+
+
+def to_camel(name: str) -> str:
+    """Return the lowerCamelCase spelling of a snake_case attribute name."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+_WIRE_NAMES: dict[type[Any], dict[str, str]] = {}
+
+
+def wire_names(cls: type[Any]) -> dict[str, str]:
+    """Map each attribute of a model to its wire key (the same map filters and selects use)."""
+    names = _WIRE_NAMES.get(cls)
+    if names is None:
+        names = {a.name: a.metadata.get(WIRE_NAME, to_camel(a.name)) for a in attrs.fields(cls)}
+        _WIRE_NAMES[cls] = names
+    return names
+
+
+def _strict_int(value: Any, _: Any) -> int:
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)  # ids are documented as JSON "number"; 1.0 is tolerated
+    raise TypeError(f"expected an integer, got {_json_type(value)}")
+
+
+def _strict_str(value: Any, _: Any) -> str:
+    if type(value) is str:
+        return value
+    raise TypeError(f"expected a string, got {_json_type(value)}")
+
+
+def _strict_bool(value: Any, _: Any) -> bool:
+    if type(value) is bool:
+        return value
+    raise TypeError(f"expected true or false, got {_json_type(value)}")
+
+
+def _strict_float(value: Any, _: Any) -> float:
+    if type(value) in (int, float):
+        return float(value)
+    raise TypeError(f"expected a number, got {_json_type(value)}")
+
+
+def _enum_member(value: Any, cl: type[enum.Enum]) -> enum.Enum:
+    if type(value) not in (str, int):
+        raise TypeError(f"expected an enum value, got {_json_type(value)}")
+    return cl(value)
+
+
+def _aware_datetime(value: Any, _: Any) -> datetime:
+    if type(value) is not str:
+        raise TypeError(f"expected a date-time string, got {_json_type(value)}")
+    parsed = datetime.fromisoformat(value)
+    # flinkey documents date-times in UTC; a value without an offset is read as UTC.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    return names.get(type(value), "an array" if isinstance(value, list) else "an object")
+
+
+def make_converter(*, detailed_validation: bool = False) -> Converter:
+    """Build a converter for flinkey's JSON: camelCase keys, strict primitives, aware datetimes."""
+    conv = make_json_converter(detailed_validation=detailed_validation)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook(float, _strict_float)
+    conv.register_structure_hook(datetime, _aware_datetime)
+    conv.register_unstructure_hook(datetime, datetime.isoformat)
+    # Registered by exact type: a str-based enum would otherwise take the plain str hook.
+    conv.register_structure_hook(ProductType, _enum_member)
+    conv.register_unstructure_hook(ProductType, lambda member: member.value)
+
+    def structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
+        renames = {n: override(rename=w) for n, w in wire_names(cls).items()}
+        fields_fn = make_dict_structure_fn(cls, conv, **renames)  # type: ignore[arg-type]
+
+        def structure_object(value: Any, cl: Any) -> Any:
+            if type(value) is not dict:
+                raise TypeError(f"expected an object, got {_json_type(value)}")
+            return fields_fn(value, cl)
+
+        return structure_object
+
+    def unstructure_factory(cls: type[Any]) -> Callable[[Any], Any]:
+        renames = {n: override(rename=w) for n, w in wire_names(cls).items()}
+        return make_dict_unstructure_fn(cls, conv, **renames)  # type: ignore[arg-type]
+
+    conv.register_structure_hook_factory(attrs.has, structure_factory)
+    conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
+    return conv
+
+
+CONVERTER: Final = make_converter()
+_DETAILED: Final = make_converter(detailed_validation=True)
+
+
+def structure_one(data: Any, cls: type[T], **context: Any) -> T:
+    """Structure one JSON object into a model, or raise ResponseDecodeError naming the path."""
+    if not isinstance(data, dict):
+        raise _decode_error("$", f"expected an object, got {_json_type(data)}", data, context)
+    try:
+        return CONVERTER.structure(data, cls)
+    except Exception as exc:
+        raise _located_error(data, cls, context) from exc
+
+
+def structure_list(data: Any, cls: type[T], **context: Any) -> list[T]:
+    """Structure a JSON array (or an OData {"value": [...]} envelope) into models."""
+    if isinstance(data, dict) and isinstance(data.get("value"), list):
+        data = data["value"]
+    if not isinstance(data, list):
+        raise _decode_error("$", f"expected an array, got {_json_type(data)}", data, context)
+    try:
+        return CONVERTER.structure(data, list[cls])  # type: ignore[valid-type]
+    except Exception as exc:
+        raise _located_error(data, list[cls], context) from exc  # type: ignore[valid-type]
+
+
+def unstructure(value: Any) -> Any:
+    """Return the wire-shaped (camelCase, JSON-ready) form of a model or a list of models."""
+    return CONVERTER.unstructure(value)
+
+
+def _located_error(data: Any, cl: Any, context: dict[str, Any]) -> ResponseDecodeError:
+    """Re-run the slow, detailed structuring only on failure, to name the JSON path."""
+    try:
+        _DETAILED.structure(data, cl)
+    except Exception as exc:
+        path, reason = _first_failure(exc, "$")
+        return _decode_error(path, reason, data, context)
+    return _decode_error("$", "the body does not match the model", data, context)
+
+
+def _first_failure(exc: BaseException, path: str) -> tuple[str, str]:
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        for sub in exc.exceptions:
+            for note in getattr(sub, "__notes__", ()):
+                if isinstance(note, AttributeValidationNote):
+                    key = wire_names(exc.cl).get(note.name, note.name)
+                    return _first_failure(sub, f"{path}.{key}")
+                if isinstance(note, IterableValidationNote):
+                    return _first_failure(sub, f"{path}[{note.index}]")
+        return _first_failure(exc.exceptions[0], path)
+    if isinstance(exc, KeyError):
+        return path, "a required field is missing"
+    return path, str(exc) or type(exc).__name__
+
+
+def _decode_error(
+    path: str, reason: str, data: Any, context: dict[str, Any]
+) -> ResponseDecodeError:
+    return ResponseDecodeError(
+        f"unexpected response body at {path}: {reason}",
+        json_path=path,
+        **{"body_excerpt": excerpt(repr(data)), **context},
+    )

@@ -1,0 +1,241 @@
+"""Exceptions, and the one pure function that maps an HTTP error response to them.
+
+FlinkeyError
+├── APIError                      any non-2xx answer from flinkey
+│   ├── AuthenticationError       credentials are wrong (never retried as "not found")
+│   │   ├── InvalidAPIKeyError    401 "Access denied due to invalid subscription key."
+│   │   ├── InvalidTokenError     401 "Unauthorized. Access token is missing or invalid."
+│   │   ├── UnknownManagerError   404 "Unable to find a manager for the given OAuth ID claim data."
+│   │   └── TokenRequestError     POST /oauth2/token was refused
+│   ├── BadRequestError           400
+│   ├── NotFoundError             404 for a service, product, ...
+│   ├── ConflictError             409
+│   ├── UnsupportedMediaTypeError 415 (RFC 7807 body whose "status" is a string)
+│   ├── RateLimitError            429
+│   └── ServerError               5xx
+├── ResponseDecodeError           2xx whose body is not the documented JSON
+├── TransportError                the request did not get an HTTP answer
+│   └── FlinkeyTimeoutError       the call's deadline passed (also a builtin TimeoutError)
+└── WrongEventLoopError           the client was used from another event loop (also RuntimeError)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+EXCERPT_LIMIT: Final = 200
+
+MSG_INVALID_API_KEY: Final = (
+    "Access denied due to invalid subscription key. "
+    "Make sure to provide a valid key for an active subscription."
+)
+MSG_INVALID_TOKEN: Final = "Unauthorized. Access token is missing or invalid."
+MSG_UNKNOWN_MANAGER: Final = "Unable to find a manager for the given OAuth ID claim data."
+
+
+class FlinkeyError(Exception):
+    """Base of every error this SDK raises for a failed call."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        body_excerpt: str = "",
+        method: str | None = None,
+        url: str | None = None,
+        trace_id: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.body_excerpt = body_excerpt
+        self.method = method
+        self.url = url
+        self.trace_id = trace_id
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        where = f"{self.method} {_path_of(self.url)}: " if self.method and self.url else ""
+        status = f"HTTP {self.status}: " if self.status is not None else ""
+        return f"{where}{status}{self.message}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status={self.status!r}, message={self.message!r})"
+
+
+class APIError(FlinkeyError):
+    """flinkey answered with a non-2xx status."""
+
+    status: int
+
+
+class AuthenticationError(APIError):
+    """The API key, the API manager's credentials or the bearer token were refused."""
+
+
+class InvalidAPIKeyError(AuthenticationError):
+    """The gateway refused the flinkey-API-Key header."""
+
+
+class InvalidTokenError(AuthenticationError):
+    """The bearer token is missing, invalid or expired (the client renews it once)."""
+
+
+class UnknownManagerError(AuthenticationError):
+    """The token's API manager is unknown to flinkey, or may not act for this customer."""
+
+
+class TokenRequestError(AuthenticationError):
+    """The token endpoint refused the username, password or form."""
+
+
+class BadRequestError(APIError):
+    """flinkey rejected the request as invalid (400)."""
+
+
+class NotFoundError(APIError):
+    """The resource does not exist or is not assigned to the customer (404)."""
+
+
+class ConflictError(APIError):
+    """The request conflicts with the resource's state (409)."""
+
+
+class UnsupportedMediaTypeError(APIError):
+    """flinkey refused the request's Content-Type (415)."""
+
+
+class RateLimitError(APIError):
+    """flinkey asked the client to slow down (429)."""
+
+
+class ServerError(APIError):
+    """flinkey failed to answer the request (5xx)."""
+
+
+class ResponseDecodeError(FlinkeyError):
+    """A successful response whose body is not the JSON the API documents."""
+
+    def __init__(self, message: str, *, json_path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.json_path = json_path
+
+
+class TransportError(FlinkeyError):
+    """The request got no HTTP answer (connection refused, reset, DNS, ...)."""
+
+
+class FlinkeyTimeoutError(TransportError, TimeoutError):
+    """The call did not finish within its deadline, retries included."""
+
+
+class WrongEventLoopError(FlinkeyError, RuntimeError):
+    """The client's session belongs to another (or a closed) event loop."""
+
+
+_BY_STATUS: Final[Mapping[int, type[APIError]]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    404: NotFoundError,
+    409: ConflictError,
+    415: UnsupportedMediaTypeError,
+    429: RateLimitError,
+}
+
+_BY_MESSAGE: Final = (
+    (MSG_INVALID_API_KEY.split(".")[0].lower(), InvalidAPIKeyError),
+    (MSG_INVALID_TOKEN.lower().rstrip("."), InvalidTokenError),
+    ("invalid subscription key", InvalidAPIKeyError),
+    (MSG_UNKNOWN_MANAGER.split(" for ")[0].lower(), UnknownManagerError),
+)
+
+
+def excerpt(body: bytes | str, limit: int = EXCERPT_LIMIT) -> str:
+    """Return the first characters of a body, decoded leniently, for error messages."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_error_body(body: bytes) -> tuple[str, str | None]:
+    """Return (message, trace id) from any error body shape flinkey is known to send."""
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        data: object = json.loads(text)
+    except ValueError:
+        return text, None
+    if isinstance(data, str):
+        return data, None
+    if isinstance(data, Mapping):
+        trace = data.get("traceId")
+        for key in ("message", "detail", "error_description", "title", "error"):
+            value = data.get(key)
+            if isinstance(value, str) and value:
+                return value, trace if isinstance(trace, str) else None
+    return text, None
+
+
+def error_for_response(
+    status: int,
+    body: bytes,
+    *,
+    method: str,
+    url: str,
+    retry_after: float | None = None,
+) -> APIError:
+    """Map a non-2xx status and body to the most specific APIError (pure; no I/O)."""
+    message, trace_id = parse_error_body(body)
+    if not message:
+        message = f"HTTP {status} with an empty body"
+    cls: type[APIError] = ServerError if status >= 500 else _BY_STATUS.get(status, APIError)
+    if status in (401, 404):
+        folded = message.lower()
+        for prefix, specific in _BY_MESSAGE:
+            if folded.startswith(prefix):
+                cls = specific
+                break
+    return cls(
+        message,
+        status=status,
+        body_excerpt=excerpt(body),
+        method=method,
+        url=url,
+        trace_id=trace_id,
+        retry_after=retry_after,
+    )
+
+
+def _path_of(url: str | None) -> str:
+    """Return the URL without scheme, host and query, for short messages."""
+    if not url:
+        return ""
+    rest = url.split("://", 1)[-1]
+    path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+    return path.split("?", 1)[0]
+
+
+def decode_json(body: bytes, **context: Any) -> Any:
+    """Parse a JSON body or raise ResponseDecodeError with an excerpt."""
+    if not body.strip():
+        raise ResponseDecodeError("the response body is empty", body_excerpt="", **context)
+    try:
+        return _loads(body)
+    except ValueError as exc:
+        raise ResponseDecodeError(
+            f"the response body is not valid JSON ({exc})", body_excerpt=excerpt(body), **context
+        ) from exc
+
+
+def _load_json_loader() -> Any:
+    try:
+        import orjson
+    except ImportError:
+        return json.loads
+    return orjson.loads
+
+
+_loads = _load_json_loader()

@@ -1,0 +1,32 @@
+"""Test flinkey code offline: a fake flinkey API server on 127.0.0.1, and pytest fixtures."""
+
+from ._faults import Fault, FaultPlan
+from ._server import (
+    API_KEY,
+    MSG_PRODUCT_NOT_FOUND,
+    MSG_PRODUCT_SERVICE_NOT_FOUND,
+    MSG_SERVER_ERROR,
+    MSG_SERVICE_NOT_FOUND,
+    PASSWORD,
+    USERNAME,
+    FakeFlinkey,
+    RecordedRequest,
+)
+from ._store import CustomerData, FakeStore, seeded_store
+
+__all__ = [
+    "API_KEY",
+    "CustomerData",
+    "FakeFlinkey",
+    "FakeStore",
+    "Fault",
+    "FaultPlan",
+    "MSG_PRODUCT_NOT_FOUND",
+    "MSG_PRODUCT_SERVICE_NOT_FOUND",
+    "MSG_SERVER_ERROR",
+    "MSG_SERVICE_NOT_FOUND",
+    "PASSWORD",
+    "RecordedRequest",
+    "USERNAME",
+    "seeded_store",
+]

@@ -1,0 +1,300 @@
+"""FakeFlinkey: an aiohttp server on 127.0.0.1 that answers like the flinkey API v3."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, Final, Self
+
+import attrs
+from aiohttp import web
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from .._client import FlinkeyClient
+from .._errors import MSG_INVALID_API_KEY, MSG_INVALID_TOKEN, MSG_UNKNOWN_MANAGER
+from ._faults import FaultPlan
+from ._store import FakeStore, seeded_store
+
+API_KEY: Final = "fake-api-key"
+USERNAME: Final = "manager@example.com"
+PASSWORD: Final = "fake-password"
+MSG_SERVICE_NOT_FOUND: Final = (
+    "Unable to find a service for the given serviceId which is assigned to the given customerId."
+)
+MSG_PRODUCT_SERVICE_NOT_FOUND: Final = (
+    "No service can be found for this serviceId that is assigned to this customerId."
+)
+MSG_PRODUCT_NOT_FOUND: Final = "No product can be found that is assigned to this serviceId."
+MSG_SERVER_ERROR: Final = "Internal server error."
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@attrs.frozen
+class RecordedRequest:
+    """One request as it arrived: method, raw path with query string, headers and body."""
+
+    method: str
+    raw_path: str
+    headers: CIMultiDictProxy[str]
+    body: bytes
+
+    @property
+    def path(self) -> str:
+        """The raw path without the query string."""
+        return self.raw_path.split("?", 1)[0]
+
+    @property
+    def raw_query_string(self) -> str:
+        """The query string exactly as sent (still percent-encoded)."""
+        return self.raw_path.partition("?")[2]
+
+
+class FakeFlinkey:
+    """The flinkey API v3 (token + Services endpoints) in memory, served on loopback."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str = API_KEY,
+        username: str = USERNAME,
+        password: str = PASSWORD,
+        customers: tuple[int, ...] | None = None,
+        token_lifetime: int = 3600,
+        store: FakeStore | None = None,
+    ) -> None:
+        self.api_key = api_key
+        self.username = username
+        self.password = password
+        self.token_lifetime = token_lifetime
+        self.store = seeded_store() if store is None else store
+        # The customers the API manager may act for (default: every customer in the store).
+        self.customers = set(self.store.customers if customers is None else customers)
+        self.requests: list[RecordedRequest] = []
+        self.faults = FaultPlan()
+        self.manager_known = True
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._tokens: dict[str, float] = {}
+        self._runner: web.AppRunner | None = None
+        self._url: URL | None = None
+        self.app = self._make_app()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def url(self) -> URL:
+        """The base URL (http://127.0.0.1:PORT/v3) to give FlinkeyClient."""
+        if self._url is None:
+            raise RuntimeError("the fake server is not running; use 'async with FakeFlinkey()'")
+        return self._url
+
+    async def start(self, *, host: str = "127.0.0.1", port: int = 0) -> URL:
+        """Start serving on host:port (0 picks a free port) and return the base URL."""
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port, reuse_address=True)
+        await site.start()
+        self._runner = runner
+        bound_host, bound_port = runner.addresses[0][:2]
+        self._url = URL.build(scheme="http", host=bound_host, port=bound_port, path="/v3")
+        return self._url
+
+    async def close(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @contextmanager
+    def run_in_thread(self) -> Iterator[Self]:
+        """Serve from a background thread with its own loop (for sync fixtures and scripts)."""
+        loop = asyncio.new_event_loop()
+        started = threading.Event()
+        thread = threading.Thread(target=_serve_forever, args=(loop, started), daemon=True)
+        thread.start()
+        started.wait()
+        asyncio.run_coroutine_threadsafe(self.start(), loop).result(timeout=10)
+        try:
+            yield self
+        finally:
+            asyncio.run_coroutine_threadsafe(self.close(), loop).result(timeout=10)
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=10)
+            loop.close()
+
+    def client(self, **options: Any) -> FlinkeyClient:
+        """Return a FlinkeyClient with this server's URL and credentials (options override)."""
+        settings: dict[str, Any] = {
+            "api_key": self.api_key,
+            "username": self.username,
+            "password": self.password,
+            "customer_id": min(self.customers) if self.customers else None,
+            "base_url": self.url,
+        }
+        settings.update(options)
+        return FlinkeyClient(**settings)
+
+    # -- test controls -----------------------------------------------------------------------
+
+    def expire_tokens(self) -> None:
+        """Make every issued token invalid, as if they had all expired."""
+        self._tokens.clear()
+
+    def token_requests(self) -> list[RecordedRequest]:
+        """The recorded POST /oauth2/token requests."""
+        return [r for r in self.requests if r.path.endswith("/oauth2/token")]
+
+    def api_requests(self) -> list[RecordedRequest]:
+        """The recorded requests other than token requests."""
+        return [r for r in self.requests if not r.path.endswith("/oauth2/token")]
+
+    # -- the application ---------------------------------------------------------------------
+
+    def _make_app(self) -> web.Application:
+        app = web.Application(middlewares=[self._record, self._inject_faults])
+        app.router.add_post("/v3/oauth2/token", self._token)
+        app.router.add_get("/v3/services", self._list_services)
+        app.router.add_get("/v3/services/{service_id:\\d+}", self._get_service)
+        app.router.add_get("/v3/services/{service_id:\\d+}/products", self._get_product)
+        return app
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        body = await request.read()
+        self.requests.append(
+            RecordedRequest(
+                request.method,
+                request.raw_path,
+                CIMultiDictProxy(CIMultiDict(request.headers)),
+                body,
+            )
+        )
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return await handler(request)
+        finally:
+            self.in_flight -= 1
+
+    @web.middleware
+    async def _inject_faults(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        fault = self.faults.take(request.method, request.path)
+        if fault is None:
+            return await handler(request)
+        return await fault.apply(request, handler)
+
+    async def _token(self, request: web.Request) -> web.Response:
+        if request.headers.get("flinkey-API-Key") != self.api_key:
+            return _apim(401, MSG_INVALID_API_KEY)
+        if request.content_type != "application/x-www-form-urlencoded":
+            return web.json_response(
+                {
+                    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.13",
+                    "title": "Unsupported Media Type",
+                    "status": "415",
+                    "traceId": "00-fake-trace-00",
+                },
+                status=415,
+                content_type="application/problem+json",
+            )
+        form = await request.post()
+        if form.get("grant_type") != "password":
+            return web.json_response({"error": "unsupported_grant_type"}, status=400)
+        if form.get("username") != self.username or form.get("password") != self.password:
+            return web.json_response(
+                {
+                    "error": "invalid_grant",
+                    "error_description": "The user name or password is incorrect.",
+                },
+                status=400,
+            )
+        token = secrets.token_urlsafe(32)
+        self._tokens[token] = time.monotonic() + self.token_lifetime
+        return web.json_response(
+            {"access_token": token, "expires_in": str(self.token_lifetime), "token_type": "Bearer"}
+        )
+
+    def _authorize(self, request: web.Request) -> web.Response | int:
+        """Check API key, bearer token, manager and Customer-ID; return an error or the id."""
+        if request.headers.get("flinkey-API-Key") != self.api_key:
+            return _apim(401, MSG_INVALID_API_KEY)
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        expires = self._tokens.get(token) if scheme == "Bearer" else None
+        if expires is None or expires <= time.monotonic():
+            return _apim(401, MSG_INVALID_TOKEN)
+        if not self.manager_known:
+            return web.Response(status=404, text=MSG_UNKNOWN_MANAGER)
+        raw = request.headers.get("Customer-ID", "")
+        if not raw.isdigit():
+            return web.Response(status=400, text="The Customer-ID header is missing or invalid.")
+        customer_id = int(raw)
+        if customer_id not in self.customers:
+            return web.Response(status=404, text=MSG_UNKNOWN_MANAGER)
+        return customer_id
+
+    async def _list_services(self, request: web.Request) -> web.Response:
+        customer_id = self._authorize(request)
+        if isinstance(customer_id, web.Response):
+            return customer_id
+        rows = list(self.store.customer(customer_id).services.values())
+        return _json(self.evaluate(request, rows))
+
+    async def _get_service(self, request: web.Request) -> web.Response:
+        customer_id = self._authorize(request)
+        if isinstance(customer_id, web.Response):
+            return customer_id
+        row = self.store.customer(customer_id).services.get(int(request.match_info["service_id"]))
+        if row is None:
+            return web.Response(status=404, text=MSG_SERVICE_NOT_FOUND)
+        return _json(self.evaluate(request, row))
+
+    async def _get_product(self, request: web.Request) -> web.Response:
+        customer_id = self._authorize(request)
+        if isinstance(customer_id, web.Response):
+            return customer_id
+        data = self.store.customer(customer_id)
+        service_id = int(request.match_info["service_id"])
+        if service_id not in data.services:
+            return web.Response(status=404, text=MSG_PRODUCT_SERVICE_NOT_FOUND)
+        product = data.product_of(service_id)
+        if product is None:
+            return web.Response(status=404, text=MSG_PRODUCT_NOT_FOUND)
+        return _json(self.evaluate(request, product))
+
+    def evaluate(self, request: web.Request, rows: Any) -> Any:
+        """Apply the request's OData options to the rows (overridden by the OData engine)."""
+        return rows
+
+
+def _apim(status: int, message: str) -> web.Response:
+    return web.json_response({"statusCode": status, "message": message}, status=status)
+
+
+def _json(data: Any) -> web.Response:
+    return web.Response(body=json.dumps(data).encode(), content_type="application/json")
+
+
+def _serve_forever(loop: asyncio.AbstractEventLoop, started: threading.Event) -> None:
+    asyncio.set_event_loop(loop)
+    loop.call_soon(started.set)
+    loop.run_forever()
