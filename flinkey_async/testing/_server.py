@@ -83,6 +83,7 @@ class FakeFlinkey:
         self.in_flight = 0
         self.max_in_flight = 0
         self._tokens: dict[str, float] = {}
+        self._issued: list[str] = []
         self._runner: web.AppRunner | None = None
         self._url: URL | None = None
         self.app = self._make_app()
@@ -160,6 +161,10 @@ class FakeFlinkey:
         """Make every issued token invalid, as if they had all expired."""
         self._tokens.clear()
 
+    def issued_tokens(self) -> list[str]:
+        """Every access token this server has issued, oldest first."""
+        return list(self._issued)
+
     def token_requests(self) -> list[RecordedRequest]:
         """The recorded POST /oauth2/token requests."""
         return [r for r in self.requests if r.path.endswith("/oauth2/token")]
@@ -230,6 +235,7 @@ class FakeFlinkey:
             )
         token = secrets.token_urlsafe(32)
         self._tokens[token] = time.monotonic() + self.token_lifetime
+        self._issued.append(token)
         return web.json_response(
             {"access_token": token, "expires_in": str(self.token_lifetime), "token_type": "Bearer"}
         )

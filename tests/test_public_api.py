@@ -1,0 +1,35 @@
+"""The declared public surface: sorted, complete, and presented as flinkey_async.X."""
+
+from __future__ import annotations
+
+import types
+
+import flinkey_async
+import flinkey_async.testing
+
+
+def _public(module: types.ModuleType) -> list[str]:
+    return sorted(
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    )
+
+
+def test_all_is_sorted_and_complete() -> None:
+    """__all__ lists exactly the public names, in sorted order (httpx's pinned surface)."""
+    for module in (flinkey_async, flinkey_async.testing):
+        names = [n for n in module.__all__ if n != "__version__"]
+        assert module.__all__ == sorted(module.__all__)
+        assert names == _public(module)
+
+
+def test_public_classes_present_as_the_package() -> None:
+    """Reprs and tracebacks say flinkey_async.FlinkeyClient, not a private module."""
+    assert flinkey_async.FlinkeyClient.__module__ == "flinkey_async"
+    assert flinkey_async.NotFoundError.__module__ == "flinkey_async"
+
+
+def test_version_is_exposed() -> None:
+    """The version is a PEP 440 string."""
+    assert flinkey_async.__version__.count(".") == 2
