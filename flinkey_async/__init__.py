@@ -1,5 +1,6 @@
 """flinkey_async: the async Python SDK for the flinkey API v3."""
 
+from ._bulk import BulkFetchError
 from ._client import PRODUCTION_URL, UAT_URL, FlinkeyClient
 from ._errors import (
     APIError,
@@ -29,6 +30,7 @@ __all__ = [
     "APIError",
     "AuthenticationError",
     "BadRequestError",
+    "BulkFetchError",
     "ConflictError",
     "FlinkeyClient",
     "FlinkeyError",

@@ -34,6 +34,7 @@ PRODUCTION_URL: Final = "https://api.flinkey.de/v3"
 UAT_URL: Final = "https://api-uat.flinkey.de/v3"
 DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_CONNECT_TIMEOUT: Final = 10.0
+DEFAULT_LIMIT: Final = 100
 USER_AGENT: Final = f"flinkey-async/{__version__}"
 ENV_VARS: Final = (
     "FLINKEY_API_KEY",
@@ -78,6 +79,8 @@ class FlinkeyClient:
         session: aiohttp.ClientSession | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        limit: int = DEFAULT_LIMIT,
+        limit_per_host: int = 0,
     ) -> None:
         self._api_key = as_secret(api_key, "api_key")
         self._username = check_text(username, "username")
@@ -86,6 +89,9 @@ class FlinkeyClient:
         self._base_url = _check_base_url(base_url)
         self._timeout = _check_seconds(timeout, "timeout")
         self._connect_timeout = _check_seconds(connect_timeout, "connect_timeout")
+        # Connection-pool bounds of the session this client creates (0: no limit, as in aiohttp).
+        self._limit = _check_pool_size(limit, "limit")
+        self._limit_per_host = _check_pool_size(limit_per_host, "limit_per_host")
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")
         self._session = session
@@ -168,7 +174,8 @@ class FlinkeyClient:
             )
         if self._session is None:
             timeout = aiohttp.ClientTimeout(total=None, sock_connect=self._connect_timeout)
-            self._session = aiohttp.ClientSession(timeout=timeout)
+            connector = aiohttp.TCPConnector(limit=self._limit, limit_per_host=self._limit_per_host)
+            self._session = aiohttp.ClientSession(timeout=timeout, connector=connector)
         return self._session
 
     def _customer_header(self, customer_id: int | None) -> str:
@@ -296,3 +303,11 @@ def _check_seconds(value: float, name: str) -> float:
     if not 0 < value < float("inf"):
         raise ValueError(f"{name} must be a positive, finite number of seconds")
     return float(value)
+
+
+def _check_pool_size(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int (0 for no limit)")
+    if value < 0:
+        raise ValueError(f"{name} must be 0 (no limit) or a positive number of connections")
+    return value

@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Final, TypeVar
+from functools import partial
+from types import UnionType
+from typing import Any, Final, TypeVar, Union, cast, get_args, get_origin
 
 import attrs
 from cattrs import Converter
@@ -125,13 +127,81 @@ def make_converter(*, detailed_validation: bool = False) -> Converter:
 CONVERTER: Final = make_converter()
 _DETAILED: Final = make_converter(detailed_validation=True)
 
+# Hooks whose type test can be inlined as "value.__class__ is T" before falling back to them.
+_INLINE: Final[dict[type[Any], Callable[[Any, Any], Any]]] = {
+    int: _strict_int,
+    str: _strict_str,
+    bool: _strict_bool,
+    float: _strict_float,
+}
+_MISSING: Final = object()
+_FACTORY: Final[type[Any]] = type(attrs.Factory(list))
+_STRUCTURERS: dict[type[Any], Callable[[Any], Any]] = {}
+
+
+def _structurer(cls: type[T]) -> Callable[[Any], T]:
+    """Return the (cached) fast one-argument structure function for a model class."""
+    fn = _STRUCTURERS.get(cls)
+    if fn is None:
+        fn = _STRUCTURERS[cls] = compile_structurer(cls, CONVERTER)
+    return fn
+
+
+def compile_structurer(cls: type[T], conv: Converter) -> Callable[[Any], T]:
+    """Generate ``o -> cls(...)`` with primitive type tests inlined, for the per-item hot path.
+
+    It accepts exactly what ``conv`` accepts for plain attrs models (a test pins that): a
+    value of the exact primitive type passes without a call, anything else goes through the
+    converter's hook, which converts or raises. Models it cannot handle use ``conv`` as is.
+    Failures carry no path; callers re-run the detailed converter for that.
+    """
+    fallback: Callable[[Any], T] = partial(conv.structure, cl=cls)
+    if not attrs.has(cls):
+        return fallback
+    fields = attrs.fields(attrs.resolve_types(cls))
+    if any(not a.init or isinstance(a.default, _FACTORY) for a in fields):
+        return fallback
+    names = wire_names(cls)
+    space: dict[str, Any] = {"__cl": cls, "__missing": _MISSING}
+    lines = ["def structure(o):"]
+    args: list[str] = []
+    for i, a in enumerate(fields):
+        v, key = f"v{i}", names[a.name]
+        inner, optional = _optional_inner(a.type)
+        hook = conv.get_structure_hook(inner)
+        space[f"h{i}"], space[f"t{i}"] = hook, inner
+        test = f"{v}.__class__ is not t{i}" if _INLINE.get(inner) is hook else "True"
+        if optional:
+            test = f"{v} is not None" if test == "True" else f"{v} is not None and {test}"
+        if a.default is attrs.NOTHING:
+            lines.append(f"  {v} = o[{key!r}]")
+        elif optional and a.default is None:
+            lines.append(f"  {v} = o.get({key!r})")
+        else:
+            space[f"d{i}"] = a.default
+            lines += [f"  {v} = o.get({key!r}, __missing)", f"  if {v} is __missing: {v} = d{i}"]
+            test = f"{v} is not d{i} and ({test})"
+        lines.append(f"  if {test}: {v} = h{i}({v}, t{i})")
+        args.append(f"{a.alias}={v}" if a.kw_only else v)
+    lines.append(f"  return __cl({', '.join(args)})")
+    exec(compile("\n".join(lines), f"<flinkey_async structure {cls.__name__}>", "exec"), space)
+    return cast(Callable[[Any], T], space["structure"])
+
+
+def _optional_inner(tp: Any) -> tuple[Any, bool]:
+    """Return (T, True) for ``T | None``, else (tp, False)."""
+    args = get_args(tp)
+    if get_origin(tp) in (Union, UnionType) and len(args) == 2 and type(None) in args:
+        return next(arg for arg in args if arg is not type(None)), True
+    return tp, False
+
 
 def structure_one(data: Any, cls: type[T], **context: Any) -> T:
     """Structure one JSON object into a model, or raise ResponseDecodeError naming the path."""
     if not isinstance(data, dict):
         raise _decode_error("$", f"expected an object, got {_json_type(data)}", data, context)
     try:
-        return CONVERTER.structure(data, cls)
+        return _structurer(cls)(data)
     except Exception as exc:
         raise _located_error(data, cls, context) from exc
 
@@ -142,8 +212,9 @@ def structure_list(data: Any, cls: type[T], **context: Any) -> list[T]:
         data = data["value"]
     if not isinstance(data, list):
         raise _decode_error("$", f"expected an array, got {_json_type(data)}", data, context)
+    structure = _structurer(cls)
     try:
-        return CONVERTER.structure(data, list[cls])  # type: ignore[valid-type]
+        return [structure(item) for item in data]
     except Exception as exc:
         raise _located_error(data, list[cls], context) from exc  # type: ignore[valid-type]
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import builtins
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Final, Literal, overload
 
+from ._bulk import check_concurrency, check_ids, fetch_many, raise_for_failures
 from ._convert import structure_list, structure_one
 from ._models import Product, Service
 from ._validate import check_id
 
 if TYPE_CHECKING:
     from ._client import FlinkeyClient
+
+DEFAULT_CONCURRENCY: Final = 10
 
 
 def _query_string(query: object) -> str:
@@ -51,3 +56,62 @@ class Services:
             ("services", str(sid), "products"), query_string=qs, customer_id=customer_id
         )
         return structure_one(response.json(), Product, **response.context())
+
+    @overload
+    async def get_many(
+        self,
+        service_ids: Iterable[int],
+        *,
+        concurrency: int = ...,
+        customer_id: int | None = ...,
+        return_exceptions: Literal[False] = ...,
+    ) -> builtins.list[Service]: ...
+
+    @overload
+    async def get_many(
+        self,
+        service_ids: Iterable[int],
+        *,
+        concurrency: int = ...,
+        customer_id: int | None = ...,
+        return_exceptions: Literal[True],
+    ) -> builtins.list[Service | Exception]: ...
+
+    @overload
+    async def get_many(
+        self,
+        service_ids: Iterable[int],
+        *,
+        concurrency: int = ...,
+        customer_id: int | None = ...,
+        return_exceptions: bool,
+    ) -> builtins.list[Service] | builtins.list[Service | Exception]: ...
+
+    async def get_many(
+        self,
+        service_ids: Iterable[int],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        customer_id: int | None = None,
+        return_exceptions: bool = False,
+    ) -> builtins.list[Service] | builtins.list[Service | Exception]:
+        """Return services by id, in input order, with at most ``concurrency`` requests at once.
+
+        Each distinct id is fetched once. If any fetch fails, the others still finish and
+        BulkFetchError (an ExceptionGroup) is raised with ``.results`` aligned to the input;
+        with ``return_exceptions=True`` that aligned list is returned instead.
+        """
+        ids = check_ids(service_ids, "service_ids")
+        limit = check_concurrency(concurrency)
+        if customer_id is not None:
+            check_id(customer_id, "customer_id")
+        elif self._client.customer_id is None:
+            raise ValueError("no customer_id: pass customer_id= to FlinkeyClient or to this call")
+        if not ids:
+            return []
+
+        async def fetch(service_id: int) -> Service:
+            return await self.get(service_id, customer_id=customer_id)
+
+        results = await fetch_many(fetch, ids, concurrency=limit, what="service")
+        return results if return_exceptions else raise_for_failures(results, ids, "service")

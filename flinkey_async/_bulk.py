@@ -1,0 +1,110 @@
+"""Fetch many resources by id at bounded concurrency, keeping input order and every outcome."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, Self, TypeVar, cast
+
+from ._validate import check_id
+
+T = TypeVar("T")
+
+
+class BulkFetchError(ExceptionGroup[Exception]):
+    """Some ids of a bulk fetch failed; ``results`` still holds every outcome, in input order.
+
+    ``exceptions`` holds each distinct failure once, in input order (a note on each names its
+    id); catch them with ``except* NotFoundError`` and the like. ``results`` is aligned with the
+    ids passed in: the fetched object, or the exception for that id. ``derive`` (used by
+    ``except*`` and ``split``) returns a plain ExceptionGroup.
+    """
+
+    ids: tuple[int, ...]
+    results: list[Any]
+
+    def __new__(
+        cls,
+        message: str,
+        exceptions: Sequence[Exception],
+        *,
+        ids: tuple[int, ...] = (),
+        results: list[Any] | None = None,
+    ) -> Self:
+        self = super().__new__(cls, message, exceptions)
+        self.ids = ids
+        self.results = [] if results is None else results
+        return self
+
+    def __init__(
+        self,
+        message: str,
+        exceptions: Sequence[Exception],
+        *,
+        ids: tuple[int, ...] = (),
+        results: list[Any] | None = None,
+    ) -> None:
+        super().__init__(message, exceptions)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, {list(self.exceptions)!r})"
+
+
+def check_ids(ids: Iterable[int], name: str) -> tuple[int, ...]:
+    """Return the ids as a tuple, each checked like a single id (before any I/O)."""
+    if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
+        raise TypeError(f"{name} must be an iterable of ints, not {type(ids).__name__}")
+    return tuple(check_id(value, f"{name}[{index}]") for index, value in enumerate(ids))
+
+
+def check_concurrency(value: int) -> int:
+    """Return a valid concurrency bound (a positive int)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"concurrency must be an int, not {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"concurrency must be at least 1, got {value}")
+    return value
+
+
+async def fetch_many(
+    fetch: Callable[[int], Awaitable[T]], ids: tuple[int, ...], *, concurrency: int, what: str
+) -> list[T | Exception]:
+    """Fetch each distinct id once, at most ``concurrency`` at a time; outcomes align with ids.
+
+    One failure does not cancel the other fetches; cancelling the caller cancels (and awaits)
+    every fetch still running.
+    """
+    unique = dict.fromkeys(ids)
+    outcomes: dict[int, T | Exception] = {}
+    pending = iter(unique)
+
+    # A fixed pool of workers, not one task per id: memory stays flat for long id lists.
+    async def worker() -> None:
+        for key in pending:
+            try:
+                outcomes[key] = await fetch(key)
+            except Exception as exc:
+                exc.add_note(f"while fetching {what} {key}")
+                outcomes[key] = exc
+
+    workers = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, len(unique)))]
+    try:
+        # Workers catch every Exception; cancelling gather cancels them and waits for them.
+        await asyncio.gather(*workers)
+    finally:
+        for task in workers:
+            task.cancel()
+    return [outcomes[key] for key in ids]
+
+
+def raise_for_failures(results: list[T | Exception], ids: tuple[int, ...], what: str) -> list[T]:
+    """Return the results if every fetch succeeded, else raise BulkFetchError carrying them."""
+    failures = list({id(r): r for r in results if isinstance(r, Exception)}.values())
+    if not failures:
+        return cast(list[T], results)
+    raise BulkFetchError(
+        f"{len(failures)} of {len(set(ids))} {what} fetches failed",
+        failures,
+        ids=ids,
+        results=results,
+    )
