@@ -102,7 +102,7 @@ class Query(Generic[S]):
 
     def orderby(self, *keys: Term[Any] | OrderKey | None) -> Self:
         """Return a new query that also sorts by these keys (``orderby(None)`` resets)."""
-        if keys == (None,):
+        if len(keys) == 1 and keys[0] is None:  # (keys == (None,) would compare fields)
             return attrs.evolve(self, orderby_keys=())
         if not keys:
             raise ValueError("orderby() needs at least one key (or None to reset)")

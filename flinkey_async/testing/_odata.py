@@ -308,7 +308,9 @@ def _coerce(value: Any, other: Any) -> Any:
             return time.fromisoformat(value)
         if isinstance(other, uuid.UUID):
             return uuid.UUID(value)
-    except ValueError:
+        if isinstance(other, timedelta):
+            return parse_duration(value)
+    except (ValueError, ODataError):
         pass
     return value
 

@@ -290,11 +290,12 @@ class FakeFlinkey:
         A query the real API would refuse raises 400 with ASP.NET Core OData's wording;
         one the fake cannot evaluate raises 501.
         """
-        if entity is None:
-            sample = rows[0] if isinstance(rows, list) and rows else rows
-            shape = Entity("Entity", tuple(sample) if isinstance(sample, dict) else ())
-        else:
-            shape = Entity(entity.__name__, tuple(wire_names(entity).values()))
+        # Known properties: the model's, plus any extra keys a test seeded into the rows.
+        listed = rows if isinstance(rows, list) else [rows]
+        names = dict.fromkeys(key for row in listed for key in row)
+        if entity is not None:
+            names.update(dict.fromkeys(wire_names(entity).values()))
+        shape = Entity(entity.__name__ if entity else "Entity", tuple(names))
         raw_query = request.rel_url.raw_query_string
         try:
             if isinstance(rows, list):
