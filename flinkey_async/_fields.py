@@ -20,9 +20,6 @@ T = TypeVar("T")
 _PATH: Final = re.compile(r"[^\W\d]\w*(?:/[^\W\d]\w*)*")
 _BOOL_HINT: Final = "use & / | / ~ (with parentheses), not and/or/not, to combine filters"
 
-_Dated = date | datetime | None
-_Timed = datetime | time | None
-
 
 def _value(other: object) -> Node:
     """Return the node for the right-hand side of an operator: a term or a literal."""
@@ -146,27 +143,27 @@ class Term(Generic[T]):
         """Return ``toupper(field)``."""
         return Term(Call("toupper", (self.node,)))
 
-    def year(self: Term[datetime] | Term[date] | Term[_Dated]) -> Term[int]:
+    def year(self: _Dated) -> Term[int]:
         """Return ``year(field)``."""
         return Term(Call("year", (self.node,)))
 
-    def month(self: Term[datetime] | Term[date] | Term[_Dated]) -> Term[int]:
+    def month(self: _Dated) -> Term[int]:
         """Return ``month(field)``."""
         return Term(Call("month", (self.node,)))
 
-    def day(self: Term[datetime] | Term[date] | Term[_Dated]) -> Term[int]:
+    def day(self: _Dated) -> Term[int]:
         """Return ``day(field)``."""
         return Term(Call("day", (self.node,)))
 
-    def hour(self: Term[datetime] | Term[time] | Term[_Timed]) -> Term[int]:
+    def hour(self: _Timed) -> Term[int]:
         """Return ``hour(field)``."""
         return Term(Call("hour", (self.node,)))
 
-    def minute(self: Term[datetime] | Term[time] | Term[_Timed]) -> Term[int]:
+    def minute(self: _Timed) -> Term[int]:
         """Return ``minute(field)``."""
         return Term(Call("minute", (self.node,)))
 
-    def second(self: Term[datetime] | Term[time] | Term[_Timed]) -> Term[int]:
+    def second(self: _Timed) -> Term[int]:
         """Return ``second(field)``."""
         return Term(Call("second", (self.node,)))
 
@@ -177,6 +174,11 @@ class Term(Generic[T]):
     def desc(self) -> OrderKey:
         """Return a descending ``$orderby`` key."""
         return OrderKey(self.node, descending=True)
+
+
+# The self types of the date-part functions: date/time fields, nullable or not (and Field[Any]).
+_Dated = Term[datetime] | Term[datetime | None] | Term[date] | Term[date | None]
+_Timed = Term[datetime] | Term[datetime | None] | Term[time] | Term[time | None]
 
 
 class Field(Term[T]):
