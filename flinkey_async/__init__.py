@@ -21,7 +21,29 @@ from ._errors import (
     UnsupportedMediaTypeError,
     WrongEventLoopError,
 )
-from ._models import Product, ProductType, Service
+from ._fields import (
+    Expr,
+    F,
+    Field,
+    ModelFields,
+    OrderKey,
+    ProductFields,
+    ServiceFields,
+    Term,
+    fields,
+    raw,
+)
+from ._literal import literal
+from ._models import (
+    UNSET,
+    PartialProduct,
+    PartialService,
+    Product,
+    ProductType,
+    Service,
+    UnsetType,
+)
+from ._query import Full, Query, Selected
 from ._secret import Secret
 from ._services import Services
 from ._version import __version__
@@ -32,28 +54,46 @@ __all__ = [
     "BadRequestError",
     "BulkFetchError",
     "ConflictError",
+    "Expr",
+    "F",
+    "Field",
     "FlinkeyClient",
     "FlinkeyError",
     "FlinkeyTimeoutError",
+    "Full",
     "InvalidAPIKeyError",
     "InvalidTokenError",
+    "ModelFields",
     "NotFoundError",
+    "OrderKey",
     "PRODUCTION_URL",
+    "PartialProduct",
+    "PartialService",
     "Product",
+    "ProductFields",
     "ProductType",
+    "Query",
     "RateLimitError",
     "ResponseDecodeError",
     "Secret",
+    "Selected",
     "ServerError",
     "Service",
+    "ServiceFields",
     "Services",
+    "Term",
     "TokenRequestError",
     "TransportError",
     "UAT_URL",
+    "UNSET",
     "UnknownManagerError",
+    "UnsetType",
     "UnsupportedMediaTypeError",
     "WrongEventLoopError",
     "__version__",
+    "fields",
+    "literal",
+    "raw",
 ]
 
 for _name in __all__:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import functools
+import operator
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -21,7 +23,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.preconf.json import make_converter as make_json_converter
 
 from ._errors import ResponseDecodeError, excerpt
-from ._models import WIRE_NAME, ProductType
+from ._models import UNSET, WIRE_NAME, ProductType, UnsetType
 
 T = TypeVar("T")
 
@@ -91,6 +93,14 @@ def _json_type(value: object) -> str:
     return names.get(type(value), "an array" if isinstance(value, list) else "an object")
 
 
+def _is_unset_union(tp: Any) -> bool:
+    return get_origin(tp) in (Union, UnionType) and UnsetType in get_args(tp)
+
+
+def _is_partial(cls: type[Any]) -> bool:
+    return all(a.default is UNSET for a in attrs.fields(cls))
+
+
 def make_converter(*, detailed_validation: bool = False) -> Converter:
     """Build a converter for flinkey's JSON: camelCase keys, strict primitives, aware datetimes."""
     conv = make_json_converter(detailed_validation=detailed_validation)
@@ -117,10 +127,24 @@ def make_converter(*, detailed_validation: bool = False) -> Converter:
 
     def unstructure_factory(cls: type[Any]) -> Callable[[Any], Any]:
         renames = {n: override(rename=w) for n, w in wire_names(cls).items()}
-        return make_dict_unstructure_fn(cls, conv, **renames)  # type: ignore[arg-type]
+        # A partial model leaves its UNSET fields out instead of inventing a value.
+        return make_dict_unstructure_fn(
+            cls,
+            conv,
+            _cattrs_omit_if_default=_is_partial(cls),
+            **renames,  # type: ignore[arg-type]
+        )
+
+    def unset_union_factory(tp: Any) -> Callable[[Any, Any], Any]:
+        # A key that is present was selected: structure it as the type without UnsetType
+        # (a missing key never gets here; the attrs default UNSET applies).
+        inner = functools.reduce(operator.or_, [a for a in get_args(tp) if a is not UnsetType])
+        hook = conv.get_structure_hook(inner)
+        return lambda value, _: hook(value, inner)
 
     conv.register_structure_hook_factory(attrs.has, structure_factory)
     conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
+    conv.register_structure_hook_factory(_is_unset_union, unset_union_factory)
     return conv
 
 

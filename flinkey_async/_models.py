@@ -2,7 +2,7 @@
 
 import enum
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -39,6 +39,23 @@ class ProductType(enum.StrEnum):
         return f"<{type(self).__name__}.{self._name_}: {self.value!r}>"
 
 
+class UnsetType(enum.Enum):
+    """The type of UNSET: a field that a ``$select`` left out (unlike ``None``, a JSON null)."""
+
+    UNSET = "UNSET"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+
+UNSET: Final = UnsetType.UNSET
+
+
 @attrs.frozen
 class Service:
     """A service contract ("flinkey Go") of a box, as GET /services returns it."""
@@ -63,6 +80,32 @@ class Product:
     type: ProductType
     dongle_termination_timestamp: datetime | None = attrs.field(
         default=None, metadata=wire("dongleTerminationTimeStamp")
+    )
+
+
+@attrs.frozen
+class PartialService:
+    """A Service fetched with ``$select``: fields that were not selected are UNSET."""
+
+    id: int | UnsetType = UNSET
+    name: str | UnsetType = UNSET
+    is_terminated: bool | UnsetType = UNSET
+    termination_date: datetime | UnsetType | None = UNSET
+    termination_cause: str | UnsetType | None = UNSET
+    product_id: int | UnsetType | None = UNSET
+
+
+@attrs.frozen
+class PartialProduct:
+    """A Product fetched with ``$select``: fields that were not selected are UNSET."""
+
+    id: int | UnsetType = UNSET
+    unique_id: str | UnsetType = UNSET
+    serial_number: str | UnsetType = UNSET
+    sap_number: str | UnsetType = UNSET
+    type: ProductType | UnsetType = UNSET
+    dongle_termination_timestamp: datetime | UnsetType | None = attrs.field(
+        default=UNSET, metadata=wire("dongleTerminationTimeStamp")
     )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Final, Literal, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 from ._bulk import check_concurrency, check_ids, fetch_many, raise_for_failures
 from ._convert import structure_list, structure_one
-from ._models import Product, Service
+from ._models import PartialProduct, PartialService, Product, Service
+from ._query import Full, Query, Selected
 from ._validate import check_id
 
 if TYPE_CHECKING:
@@ -17,10 +18,16 @@ if TYPE_CHECKING:
 DEFAULT_CONCURRENCY: Final = 10
 
 
-def _query_string(query: object) -> str:
-    if query is not None:
-        raise TypeError("query must be None until the OData builder is available")
-    return ""
+def _query_string(query: Query[Any] | None) -> str:
+    if query is None:
+        return ""
+    if not isinstance(query, Query):
+        raise TypeError(f"query must be a flinkey_async.Query or None, not {query!r}")
+    return query.to_query_string()
+
+
+def _selects(query: Query[Any] | None) -> bool:
+    return query is not None and bool(query.select_fields)
 
 
 class Services:
@@ -29,32 +36,64 @@ class Services:
     def __init__(self, client: FlinkeyClient) -> None:
         self._client = client
 
-    async def list(self, query: None = None, *, customer_id: int | None = None) -> list[Service]:
-        """Return the customer's services (GET /services)."""
+    @overload
+    async def list(
+        self, query: Query[Selected], *, customer_id: int | None = None
+    ) -> builtins.list[PartialService]: ...
+    @overload
+    async def list(
+        self, query: Query[Full] | None = None, *, customer_id: int | None = None
+    ) -> builtins.list[Service]: ...
+    async def list(
+        self, query: Query[Any] | None = None, *, customer_id: int | None = None
+    ) -> builtins.list[Service] | builtins.list[PartialService]:
+        """Return the customer's services (GET /services); a ``select()`` makes them partial."""
         qs = _query_string(query)
         response = await self._client.get(("services",), query_string=qs, customer_id=customer_id)
+        if _selects(query):
+            return structure_list(response.json(), PartialService, **response.context())
         return structure_list(response.json(), Service, **response.context())
 
+    @overload
     async def get(
-        self, service_id: int, query: None = None, *, customer_id: int | None = None
-    ) -> Service:
+        self, service_id: int, query: Query[Selected], *, customer_id: int | None = None
+    ) -> PartialService: ...
+    @overload
+    async def get(
+        self, service_id: int, query: Query[Full] | None = None, *, customer_id: int | None = None
+    ) -> Service: ...
+    async def get(
+        self, service_id: int, query: Query[Any] | None = None, *, customer_id: int | None = None
+    ) -> Service | PartialService:
         """Return one service by its database id (GET /services/{serviceId})."""
         sid = check_id(service_id, "service_id")
         qs = _query_string(query)
         response = await self._client.get(
             ("services", str(sid)), query_string=qs, customer_id=customer_id
         )
+        if _selects(query):
+            return structure_one(response.json(), PartialService, **response.context())
         return structure_one(response.json(), Service, **response.context())
 
+    @overload
     async def get_product(
-        self, service_id: int, query: None = None, *, customer_id: int | None = None
-    ) -> Product:
+        self, service_id: int, query: Query[Selected], *, customer_id: int | None = None
+    ) -> PartialProduct: ...
+    @overload
+    async def get_product(
+        self, service_id: int, query: Query[Full] | None = None, *, customer_id: int | None = None
+    ) -> Product: ...
+    async def get_product(
+        self, service_id: int, query: Query[Any] | None = None, *, customer_id: int | None = None
+    ) -> Product | PartialProduct:
         """Return the product a service is paired with (GET /services/{serviceId}/products)."""
         sid = check_id(service_id, "service_id")
         qs = _query_string(query)
         response = await self._client.get(
             ("services", str(sid), "products"), query_string=qs, customer_id=customer_id
         )
+        if _selects(query):
+            return structure_one(response.json(), PartialProduct, **response.context())
         return structure_one(response.json(), Product, **response.context())
 
     @overload

@@ -18,8 +18,11 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from .._client import FlinkeyClient
+from .._convert import wire_names
 from .._errors import MSG_INVALID_API_KEY, MSG_INVALID_TOKEN, MSG_UNKNOWN_MANAGER
+from .._models import Product, Service
 from ._faults import FaultPlan
+from ._odata import Entity, ODataError, apply_to_list, apply_to_one
 from ._store import FakeStore, seeded_store
 
 API_KEY: Final = "fake-api-key"
@@ -263,7 +266,7 @@ class FakeFlinkey:
         if isinstance(customer_id, web.Response):
             return customer_id
         rows = list(self.store.customer(customer_id).services.values())
-        return _json(self.evaluate(request, rows))
+        return _json(self.evaluate(request, rows, entity=Service))
 
     async def _get_service(self, request: web.Request) -> web.Response:
         customer_id = self._authorize(request)
@@ -272,7 +275,7 @@ class FakeFlinkey:
         row = self.store.customer(customer_id).services.get(int(request.match_info["service_id"]))
         if row is None:
             return web.Response(status=404, text=MSG_SERVICE_NOT_FOUND)
-        return _json(self.evaluate(request, row))
+        return _json(self.evaluate(request, row, entity=Service))
 
     async def _get_product(self, request: web.Request) -> web.Response:
         customer_id = self._authorize(request)
@@ -285,11 +288,28 @@ class FakeFlinkey:
         product = data.product_of(service_id)
         if product is None:
             return web.Response(status=404, text=MSG_PRODUCT_NOT_FOUND)
-        return _json(self.evaluate(request, product))
+        return _json(self.evaluate(request, product, entity=Product))
 
-    def evaluate(self, request: web.Request, rows: Any) -> Any:
-        """Apply the request's OData options to the rows (overridden by the OData engine)."""
-        return rows
+    def evaluate(self, request: web.Request, rows: Any, *, entity: type[Any] | None = None) -> Any:
+        """Apply the request's OData options to a list of rows (or to one row: $select only).
+
+        A query the real API would refuse raises 400 with ASP.NET Core OData's wording;
+        one the fake cannot evaluate raises 501.
+        """
+        # Known properties: the model's, plus any extra keys a test seeded into the rows.
+        listed = rows if isinstance(rows, list) else [rows]
+        names = dict.fromkeys(key for row in listed for key in row)
+        if entity is not None:
+            names.update(dict.fromkeys(wire_names(entity).values()))
+        shape = Entity(entity.__name__ if entity else "Entity", tuple(names))
+        raw_query = request.rel_url.raw_query_string
+        try:
+            if isinstance(rows, list):
+                return apply_to_list(raw_query, rows, shape)
+            return apply_to_one(raw_query, rows, shape)
+        except ODataError as exc:
+            status = web.HTTPNotImplemented if exc.status == 501 else web.HTTPBadRequest
+            raise status(text=exc.message) from None
 
 
 def _apim(status: int, message: str) -> web.Response:
