@@ -86,5 +86,9 @@ def test_demo_runs_as_a_module() -> None:
     assert done.returncode == 0, done.stderr
     assert "GET /services -> 5 services" in done.stdout
     assert "caught NotFoundError: status=404" in done.stdout
+    assert (
+        "GET /services?$filter=contains(name,'Berlin')%20and%20id%20lt%20200&$select=id,name"
+        " -> 2 partial services"
+    ) in done.stdout
     assert "1 token request(s) (token reused)" in done.stdout
     assert done.stderr == ""
