@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from typing import Final
 
@@ -38,7 +39,12 @@ async def run_demo() -> int:
         print_result(product, as_json=False, out=out)
 
         s = fields(Service)
-        query = Query().filter(s.name.contains("Berlin") & (s.id < 200)).select(s.id, s.name)
+        query = Query().select(s.id, s.name)
+        if importlib.util.find_spec("odata_query") is not None:
+            query = query.filter(s.name.contains("Berlin") & (s.id < 200))
+        else:
+            out.write("\n(install flinkey-async[testing] so the fake server evaluates $filter)\n")
+            query = query.orderby(s.name.desc()).top(2)
         selected = await client.services.list(query)
         out.write(f"\n5. GET /services?{query} -> {len(selected)} partial services\n")
         print_result(selected, as_json=False, out=out)
