@@ -5,6 +5,7 @@ from ._errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     FlinkeyError,
     FlinkeyTimeoutError,
@@ -12,6 +13,7 @@ from ._errors import (
     InvalidTokenError,
     NotFoundError,
     RateLimitError,
+    RedirectError,
     ResponseDecodeError,
     ServerError,
     TokenRequestError,
@@ -21,6 +23,7 @@ from ._errors import (
     WrongEventLoopError,
 )
 from ._models import Product, ProductType, Service
+from ._retry import RetryPolicy, is_retryable
 from ._secret import Secret
 from ._services import Services
 from ._version import __version__
@@ -29,6 +32,7 @@ __all__ = [
     "APIError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "FlinkeyClient",
     "FlinkeyError",
@@ -40,7 +44,9 @@ __all__ = [
     "Product",
     "ProductType",
     "RateLimitError",
+    "RedirectError",
     "ResponseDecodeError",
+    "RetryPolicy",
     "Secret",
     "ServerError",
     "Service",
@@ -52,6 +58,7 @@ __all__ = [
     "UnsupportedMediaTypeError",
     "WrongEventLoopError",
     "__version__",
+    "is_retryable",
 ]
 
 for _name in __all__:

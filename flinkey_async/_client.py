@@ -16,14 +16,29 @@ from yarl import URL
 
 from ._auth import Token, TokenManager
 from ._errors import (
+    APIError,
+    ClientClosedError,
+    FlinkeyError,
     FlinkeyTimeoutError,
     InvalidAPIKeyError,
+    RedirectError,
+    ResponseDecodeError,
     TokenRequestError,
     TransportError,
     UnsupportedMediaTypeError,
     WrongEventLoopError,
     decode_json,
     error_for_response,
+)
+from ._redact import mask_query
+from ._retry import (
+    DEFAULT_BACKOFF_INITIAL,
+    DEFAULT_BACKOFF_MAX,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    Cooldown,
+    RetryPolicy,
+    parse_retry_after,
 )
 from ._secret import Secret, as_secret
 from ._services import Services
@@ -34,6 +49,10 @@ PRODUCTION_URL: Final = "https://api.flinkey.de/v3"
 UAT_URL: Final = "https://api-uat.flinkey.de/v3"
 DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_CONNECT_TIMEOUT: Final = 10.0
+DEFAULT_READ_TIMEOUT: Final = 15.0
+DEFAULT_MAX_BODY_BYTES: Final = 32 * 1024 * 1024
+MAX_REDIRECTS: Final = 3
+REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 USER_AGENT: Final = f"flinkey-async/{__version__}"
 ENV_VARS: Final = (
     "FLINKEY_API_KEY",
@@ -41,6 +60,10 @@ ENV_VARS: Final = (
     "FLINKEY_PASSWORD",
     "FLINKEY_CUSTOMER_ID",
     "FLINKEY_BASE_URL",
+)
+_WHAT_TO_DO: Final = (
+    "create one FlinkeyClient per event loop (e.g. inside the coroutine given to asyncio.run()) "
+    "and close it with 'async with' or aclose() before that loop ends"
 )
 
 log = logging.getLogger("flinkey_async")
@@ -54,6 +77,7 @@ class RawResponse:
     url: str
     status: int
     body: bytes
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
 
     def context(self) -> dict[str, Any]:
         """Return the keyword arguments every error about this response carries."""
@@ -65,7 +89,15 @@ class RawResponse:
 
 
 class FlinkeyClient:
-    """An async client for the flinkey API v3; use it with ``async with``, one per event loop."""
+    """An async client for the flinkey API v3; use it with ``async with``, one per event loop.
+
+    Every call has one deadline (``timeout``, seconds) covering all its attempts and backoff
+    sleeps. GETs are retried up to ``max_retries`` times with full-jitter exponential backoff
+    (``backoff_initial`` doubling up to ``backoff_max``) on transport errors and 429/502/503/504,
+    honouring Retry-After up to ``max_retry_after`` seconds; a 429/503 Retry-After makes every
+    call of this client wait. ``connect_timeout`` and ``read_timeout`` bound one attempt's
+    connection set-up and each wait for data; bodies above ``max_body_bytes`` are refused.
+    """
 
     def __init__(
         self,
@@ -78,6 +110,12 @@ class FlinkeyClient:
         session: aiohttp.ClientSession | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        backoff_initial: float = DEFAULT_BACKOFF_INITIAL,
+        backoff_max: float = DEFAULT_BACKOFF_MAX,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self._api_key = as_secret(api_key, "api_key")
         self._username = check_text(username, "username")
@@ -86,6 +124,18 @@ class FlinkeyClient:
         self._base_url = _check_base_url(base_url)
         self._timeout = _check_seconds(timeout, "timeout")
         self._connect_timeout = _check_seconds(connect_timeout, "connect_timeout")
+        self._read_timeout = _check_seconds(read_timeout, "read_timeout")
+        self._retry = RetryPolicy(
+            max_retries=max_retries,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            max_retry_after=max_retry_after,
+        )
+        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int):
+            raise TypeError("max_body_bytes must be an int")
+        if max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be positive")
+        self._max_body_bytes = max_body_bytes
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")
         self._session = session
@@ -93,6 +143,8 @@ class FlinkeyClient:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._tokens = TokenManager(self._fetch_token)
+        self._cooldown = Cooldown(_loop_time)
+        self._sleepers: set[asyncio.Future[None]] = set()
         self._static_headers = {
             "flinkey-API-Key": self._api_key.reveal(),
             "User-Agent": USER_AGENT,
@@ -129,6 +181,11 @@ class FlinkeyClient:
         """The default Customer-ID sent on customer-scoped calls."""
         return self._customer_id
 
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The client's retry settings (max_retries, backoff, Retry-After cap)."""
+        return self._retry
+
     def __repr__(self) -> str:
         return (
             f"FlinkeyClient(base_url={str(self._base_url)!r}, username={self._username!r}, "
@@ -148,27 +205,53 @@ class FlinkeyClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the session if this client created it; a borrowed session stays open."""
+        """Close the session if this client created it; a borrowed session stays open.
+
+        Calls still in flight end with ClientClosedError instead of hanging.
+        """
+        if self._closed:
+            return
+        if self._session is not None and self._owns_session:
+            self._check_loop(asyncio.get_running_loop())
         self._closed = True
         self._tokens.cancel()
+        for sleeper in self._sleepers:
+            if not sleeper.done():
+                sleeper.set_result(None)
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:
             await session.close()
 
+    def _check_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        bound = self._loop
+        if bound is None and self._session is not None:
+            bound = getattr(self._session, "_loop", None)
+            if bound is loop:
+                bound = None
+        if bound is not None and bound is not loop:
+            state = "an event loop that is now closed" if bound.is_closed() else "another loop"
+            raise WrongEventLoopError(
+                f"this FlinkeyClient (or its aiohttp session) belongs to {state}, not the "
+                f"running one; {_WHAT_TO_DO}"
+            )
+
     def _ensure_session(self) -> aiohttp.ClientSession:
         if self._closed:
-            raise RuntimeError("this FlinkeyClient is closed; create a new one")
+            raise ClientClosedError("this FlinkeyClient is closed; create a new one")
         loop = asyncio.get_running_loop()
-        if self._loop is None:
+        if self._loop is not loop:
+            self._check_loop(loop)
             self._loop = loop
-        elif self._loop is not loop:
-            raise WrongEventLoopError(
-                "this FlinkeyClient is bound to another event loop (it was first used there); "
-                "create one client per event loop, e.g. inside the coroutine given to asyncio.run()"
-            )
         if self._session is None:
-            timeout = aiohttp.ClientTimeout(total=None, sock_connect=self._connect_timeout)
-            self._session = aiohttp.ClientSession(timeout=timeout)
+            timeout = aiohttp.ClientTimeout(
+                total=None, sock_connect=self._connect_timeout, sock_read=self._read_timeout
+            )
+            session = aiohttp.ClientSession(timeout=timeout)
+            # aiohttp silently resends an idempotent request once when a connection drops;
+            # our retry loop does that (counted, logged, within the deadline) instead.
+            if hasattr(session, "_retry_connection"):
+                session._retry_connection = False
+            self._session = session
         return self._session
 
     def _customer_header(self, customer_id: int | None) -> str:
@@ -178,24 +261,90 @@ class FlinkeyClient:
         return str(chosen)
 
     async def get(
-        self, path: tuple[str, ...], *, query_string: str = "", customer_id: int | None = None
+        self,
+        path: tuple[str, ...],
+        *,
+        query_string: str = "",
+        customer_id: int | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - one deadline for all attempts
+        max_retries: int | None = None,
     ) -> RawResponse:
-        """GET a customer-scoped path (segments are quoted by yarl) and return the 2xx response."""
+        """GET a customer-scoped path (segments are quoted by yarl) and return the 2xx response.
+
+        timeout and max_retries override the client's settings for this call (None: keep them).
+        """
         customer = self._customer_header(customer_id)
         url = self._base_url.joinpath(*path)
         if query_string:
             url = URL(f"{url}?{query_string}", encoded=True)
+        seconds = self._timeout if timeout is None else _check_seconds(timeout, "timeout")
+        policy = self._retry
+        if max_retries is not None and max_retries != policy.max_retries:
+            policy = attrs.evolve(policy, max_retries=max_retries)
+        return await self._call("GET", url, customer, seconds, policy)
+
+    async def _call(
+        self, method: str, url: URL, customer: str, seconds: float, policy: RetryPolicy
+    ) -> RawResponse:
+        """Send with retries, all within one deadline of `seconds`."""
         session = self._ensure_session()
+        deadline = _loop_time() + seconds
+        retries = 0
+        timer = asyncio.timeout_at(deadline)
         try:
-            async with asyncio.timeout(self._timeout):
-                return await self._authorized("GET", url, session, customer)
+            async with timer:
+                while True:
+                    try:
+                        await self._cooldown.wait(
+                            deadline,
+                            self._pause,
+                            method=method,
+                            url=str(url),
+                            retries_taken=retries,
+                        )
+                        return self._check(
+                            await self._authorized(method, url, session, customer, retries + 1)
+                        )
+                    except FlinkeyError as exc:
+                        exc.retries_taken = retries
+                        if self._closed:
+                            raise _closed_during_call(method, url, retries) from exc
+                        if isinstance(exc, APIError):
+                            self._cooldown.extend(exc)
+                        delay = policy.delay(exc, retries)
+                        if delay is None or _loop_time() + delay >= deadline:
+                            raise
+                    await self._pause(delay)
+                    if self._closed:
+                        raise _closed_during_call(method, url, retries)
+                    retries += 1
         except TimeoutError:
+            if not timer.expired():
+                raise
             raise FlinkeyTimeoutError(
-                f"no answer within {self._timeout:g} s", method="GET", url=str(url)
+                f"no answer within {seconds:g} s ({retries + 1} attempt(s))",
+                method=method,
+                url=str(url),
+                retries_taken=retries,
             ) from None
 
+    async def _pause(self, delay: float) -> None:
+        """Sleep for delay seconds, or until the client closes."""
+        if delay <= 0:
+            await asyncio.sleep(0)
+            return
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        handle = loop.call_later(delay, _wake, waiter)
+        self._sleepers.add(waiter)
+        try:
+            await waiter
+        finally:
+            handle.cancel()
+            self._sleepers.discard(waiter)
+
     async def _authorized(
-        self, method: str, url: URL, session: aiohttp.ClientSession, customer: str
+        self, method: str, url: URL, session: aiohttp.ClientSession, customer: str, attempt: int
     ) -> RawResponse:
         token = await self._tokens.get()
         headers = {
@@ -203,14 +352,14 @@ class FlinkeyClient:
             "Authorization": "Bearer " + token.value.reveal(),
             "Customer-ID": customer,
         }
-        response = await self._send(session, method, url, headers=headers)
+        response = await self._send(session, method, url, headers=headers, attempt=attempt)
         if response.status == 401 and _is_token_error(response):
             # The token was refused: renew it (unless another call already did) and replay once.
             self._tokens.invalidate(token)
             token = await self._tokens.get()
             headers["Authorization"] = "Bearer " + token.value.reveal()
-            response = await self._send(session, method, url, headers=headers)
-        return self._check(response)
+            response = await self._send(session, method, url, headers=headers, attempt=attempt)
+        return response
 
     async def _send(
         self,
@@ -220,33 +369,96 @@ class FlinkeyClient:
         *,
         headers: Mapping[str, str],
         data: Mapping[str, str] | None = None,
+        attempt: int = 1,
     ) -> RawResponse:
+        """Send one attempt, following up to MAX_REDIRECTS redirects within the base origin."""
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await self._exchange(session, method, url, headers, data, attempt)
+            if response.status not in REDIRECT_STATUSES:
+                return response
+            url = self._redirect_target(response, url)
+        raise RedirectError(
+            f"more than {MAX_REDIRECTS} redirects",
+            status=response.status,
+            method=method,
+            url=response.url,
+        )
+
+    async def _exchange(
+        self,
+        session: aiohttp.ClientSession,
+        method: str,
+        url: URL,
+        headers: Mapping[str, str],
+        data: Mapping[str, str] | None,
+        attempt: int,
+    ) -> RawResponse:
+        """Send one HTTP request and read its (size-capped) body; log one DEBUG line."""
         started = time.monotonic()
+        outcome: int | str = "cancelled"
         try:
             async with session.request(
                 method, url, headers=headers, data=data, allow_redirects=False
             ) as resp:
-                body = await resp.read()
-                status = resp.status
+                outcome = resp.status
+                body = await self._read_body(resp, method, url)
+                return RawResponse(method, str(url), resp.status, body, resp.headers)
         except aiohttp.ClientError as exc:
-            raise TransportError(
-                f"request failed: {type(exc).__name__}: {exc}", method=method, url=str(url)
-            ) from exc
-        log.debug(
-            "%s %s -> %s in %.1f ms",
-            method,
-            url.path,
-            status,
-            (time.monotonic() - started) * 1000,
+            outcome = type(exc).__name__
+            raise _transport_error(exc, method, url) from (
+                None if isinstance(exc, aiohttp.ClientResponseError) else exc
+            )
+        except FlinkeyError as exc:
+            outcome = f"{outcome} {type(exc).__name__}"
+            raise
+        finally:
+            _log_attempt(method, url, outcome, attempt, time.monotonic() - started)
+
+    async def _read_body(self, resp: aiohttp.ClientResponse, method: str, url: URL) -> bytes:
+        """Read the body, refusing more than max_body_bytes (declared, or decompressed)."""
+        limit = self._max_body_bytes
+        declared = resp.content_length
+        if declared is not None and declared <= limit and "Content-Encoding" not in resp.headers:
+            return await resp.read()
+        chunks: list[bytes] = []
+        size = 0 if declared is None or declared <= limit else declared
+        while size <= limit:
+            chunk = await resp.content.readany()
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            chunks.append(chunk)
+        raise ResponseDecodeError(
+            f"the response body is larger than max_body_bytes ({limit} bytes)",
+            status=resp.status,
+            method=method,
+            url=str(url),
         )
-        return RawResponse(method=method, url=str(url), status=status, body=body)
+
+    def _redirect_target(self, response: RawResponse, url: URL) -> URL:
+        location = response.headers.get("Location")
+        context = response.context()
+        if not location:
+            raise RedirectError(f"HTTP {response.status} without a Location header", **context)
+        target = url.join(URL(location, encoded=True))
+        base = self._base_url
+        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+            raise RedirectError(
+                f"refusing a redirect to {target.scheme}://{target.host}:{target.port}: "
+                f"credentials are only sent to {base.scheme}://{base.host}:{base.port}",
+                **context,
+            )
+        if response.method != "GET" and response.status not in (307, 308):
+            raise RedirectError(
+                f"refusing to turn {response.method} into GET on an HTTP {response.status}",
+                **context,
+            )
+        return target
 
     def _check(self, response: RawResponse) -> RawResponse:
         if 200 <= response.status < 300:
             return response
-        raise error_for_response(
-            response.status, response.body, method=response.method, url=response.url
-        )
+        raise _error_for(response)
 
     async def _fetch_token(self) -> Token:
         session = self._ensure_session()
@@ -257,11 +469,22 @@ class FlinkeyClient:
             "grant_type": "password",
         }
         started = time.monotonic()
-        response = await self._send(session, "POST", url, headers=self._static_headers, data=form)
+        timer = asyncio.timeout(self._timeout)
+        try:
+            async with timer:
+                response = await self._send(
+                    session, "POST", url, headers=self._static_headers, data=form
+                )
+        except TimeoutError:
+            if not timer.expired():
+                raise
+            raise FlinkeyTimeoutError(
+                f"the token request got no answer within {self._timeout:g} s",
+                method="POST",
+                url=str(url),
+            ) from None
         if not 200 <= response.status < 300:
-            error = error_for_response(
-                response.status, response.body, method="POST", url=response.url
-            )
+            error = _error_for(response)
             if isinstance(error, InvalidAPIKeyError | UnsupportedMediaTypeError) or (
                 response.status >= 500
             ):
@@ -271,6 +494,69 @@ class FlinkeyClient:
                 **{k: getattr(error, k) for k in ("status", "body_excerpt", "method", "url")},
             )
         return Token.from_response(response.json(), now=started, **response.context())
+
+
+def _error_for(response: RawResponse) -> APIError:
+    return error_for_response(
+        response.status,
+        response.body,
+        method=response.method,
+        url=response.url,
+        retry_after=parse_retry_after(response.headers.get("Retry-After")),
+    )
+
+
+def _loop_time() -> float:
+    return asyncio.get_running_loop().time()
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+def _closed_during_call(method: str, url: URL, retries: int) -> ClientClosedError:
+    return ClientClosedError(
+        "the FlinkeyClient was closed while this call was in flight",
+        method=method,
+        url=str(url),
+        retries_taken=retries,
+    )
+
+
+def _transport_error(exc: aiohttp.ClientError, method: str, url: URL) -> TransportError:
+    # Only a failed connect (refused, DNS, connect timeout) proves the server never saw it.
+    sent = not isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+    cls = FlinkeyTimeoutError if isinstance(exc, aiohttp.ServerTimeoutError) else TransportError
+    return cls(
+        f"request failed: {type(exc).__name__}: {exc}",
+        method=method,
+        url=str(url),
+        request_sent=sent,
+    )
+
+
+def _log_attempt(method: str, url: URL, outcome: int | str, attempt: int, seconds: float) -> None:
+    if not log.isEnabledFor(logging.DEBUG):
+        return
+    query = mask_query(url.raw_query_string)
+    target = url.raw_path + ("?" + query if query else "")
+    elapsed_ms = seconds * 1000
+    log.debug(
+        "%s %s -> %s (attempt %d, %.1f ms)",
+        method,
+        target,
+        outcome,
+        attempt,
+        elapsed_ms,
+        extra={
+            "flinkey_method": method,
+            "flinkey_path": target,
+            "flinkey_status": outcome,
+            "flinkey_attempt": attempt,
+            "flinkey_elapsed_ms": round(elapsed_ms, 1),
+        },
+    )
 
 
 def _is_token_error(response: RawResponse) -> bool:
