@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import time
 from collections.abc import Mapping
@@ -21,16 +20,11 @@ from ._errors import (
     FlinkeyError,
     FlinkeyTimeoutError,
     InvalidAPIKeyError,
-    RedirectError,
-    ResponseDecodeError,
     TokenRequestError,
-    TransportError,
     UnsupportedMediaTypeError,
     WrongEventLoopError,
-    decode_json,
     error_for_response,
 )
-from ._redact import mask_query
 from ._retry import (
     DEFAULT_BACKOFF_INITIAL,
     DEFAULT_BACKOFF_MAX,
@@ -42,6 +36,7 @@ from ._retry import (
 )
 from ._secret import Secret, as_secret
 from ._services import Services
+from ._transport import RawResponse, send
 from ._validate import check_id, check_text
 from ._version import __version__
 
@@ -51,8 +46,6 @@ DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_CONNECT_TIMEOUT: Final = 10.0
 DEFAULT_READ_TIMEOUT: Final = 15.0
 DEFAULT_MAX_BODY_BYTES: Final = 32 * 1024 * 1024
-MAX_REDIRECTS: Final = 3
-REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 USER_AGENT: Final = f"flinkey-async/{__version__}"
 ENV_VARS: Final = (
     "FLINKEY_API_KEY",
@@ -65,27 +58,6 @@ _WHAT_TO_DO: Final = (
     "create one FlinkeyClient per event loop (e.g. inside the coroutine given to asyncio.run()) "
     "and close it with 'async with' or aclose() before that loop ends"
 )
-
-log = logging.getLogger("flinkey_async")
-
-
-@attrs.frozen
-class RawResponse:
-    """A finished HTTP exchange: enough to decode the body or explain a failure."""
-
-    method: str
-    url: str
-    status: int
-    body: bytes
-    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
-
-    def context(self) -> dict[str, Any]:
-        """Return the keyword arguments every error about this response carries."""
-        return {"status": self.status, "method": self.method, "url": self.url}
-
-    def json(self) -> Any:
-        """Decode the body as JSON or raise ResponseDecodeError."""
-        return decode_json(self.body, **self.context())
 
 
 class FlinkeyClient:
@@ -371,89 +343,16 @@ class FlinkeyClient:
         data: Mapping[str, str] | None = None,
         attempt: int = 1,
     ) -> RawResponse:
-        """Send one attempt, following up to MAX_REDIRECTS redirects within the base origin."""
-        for _ in range(MAX_REDIRECTS + 1):
-            response = await self._exchange(session, method, url, headers, data, attempt)
-            if response.status not in REDIRECT_STATUSES:
-                return response
-            url = self._redirect_target(response, url)
-        raise RedirectError(
-            f"more than {MAX_REDIRECTS} redirects",
-            status=response.status,
-            method=method,
-            url=response.url,
+        return await send(
+            session,
+            method,
+            url,
+            headers=headers,
+            data=data,
+            attempt=attempt,
+            origin=self._base_url,
+            max_body_bytes=self._max_body_bytes,
         )
-
-    async def _exchange(
-        self,
-        session: aiohttp.ClientSession,
-        method: str,
-        url: URL,
-        headers: Mapping[str, str],
-        data: Mapping[str, str] | None,
-        attempt: int,
-    ) -> RawResponse:
-        """Send one HTTP request and read its (size-capped) body; log one DEBUG line."""
-        started = time.monotonic()
-        outcome: int | str = "cancelled"
-        try:
-            async with session.request(
-                method, url, headers=headers, data=data, allow_redirects=False
-            ) as resp:
-                outcome = resp.status
-                body = await self._read_body(resp, method, url)
-                return RawResponse(method, str(url), resp.status, body, resp.headers)
-        except aiohttp.ClientError as exc:
-            outcome = type(exc).__name__
-            raise _transport_error(exc, method, url) from (
-                None if isinstance(exc, aiohttp.ClientResponseError) else exc
-            )
-        except FlinkeyError as exc:
-            outcome = f"{outcome} {type(exc).__name__}"
-            raise
-        finally:
-            _log_attempt(method, url, outcome, attempt, time.monotonic() - started)
-
-    async def _read_body(self, resp: aiohttp.ClientResponse, method: str, url: URL) -> bytes:
-        """Read the body, refusing more than max_body_bytes (declared, or decompressed)."""
-        limit = self._max_body_bytes
-        declared = resp.content_length
-        if declared is not None and declared <= limit and "Content-Encoding" not in resp.headers:
-            return await resp.read()
-        chunks: list[bytes] = []
-        size = 0 if declared is None or declared <= limit else declared
-        while size <= limit:
-            chunk = await resp.content.readany()
-            if not chunk:
-                return b"".join(chunks)
-            size += len(chunk)
-            chunks.append(chunk)
-        raise ResponseDecodeError(
-            f"the response body is larger than max_body_bytes ({limit} bytes)",
-            status=resp.status,
-            method=method,
-            url=str(url),
-        )
-
-    def _redirect_target(self, response: RawResponse, url: URL) -> URL:
-        location = response.headers.get("Location")
-        context = response.context()
-        if not location:
-            raise RedirectError(f"HTTP {response.status} without a Location header", **context)
-        target = url.join(URL(location, encoded=True))
-        base = self._base_url
-        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
-            raise RedirectError(
-                f"refusing a redirect to {target.scheme}://{target.host}:{target.port}: "
-                f"credentials are only sent to {base.scheme}://{base.host}:{base.port}",
-                **context,
-            )
-        if response.method != "GET" and response.status not in (307, 308):
-            raise RedirectError(
-                f"refusing to turn {response.method} into GET on an HTTP {response.status}",
-                **context,
-            )
-        return target
 
     def _check(self, response: RawResponse) -> RawResponse:
         if 200 <= response.status < 300:
@@ -521,41 +420,6 @@ def _closed_during_call(method: str, url: URL, retries: int) -> ClientClosedErro
         method=method,
         url=str(url),
         retries_taken=retries,
-    )
-
-
-def _transport_error(exc: aiohttp.ClientError, method: str, url: URL) -> TransportError:
-    # Only a failed connect (refused, DNS, connect timeout) proves the server never saw it.
-    sent = not isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
-    cls = FlinkeyTimeoutError if isinstance(exc, aiohttp.ServerTimeoutError) else TransportError
-    return cls(
-        f"request failed: {type(exc).__name__}: {exc}",
-        method=method,
-        url=str(url),
-        request_sent=sent,
-    )
-
-
-def _log_attempt(method: str, url: URL, outcome: int | str, attempt: int, seconds: float) -> None:
-    if not log.isEnabledFor(logging.DEBUG):
-        return
-    query = mask_query(url.raw_query_string)
-    target = url.raw_path + ("?" + query if query else "")
-    elapsed_ms = seconds * 1000
-    log.debug(
-        "%s %s -> %s (attempt %d, %.1f ms)",
-        method,
-        target,
-        outcome,
-        attempt,
-        elapsed_ms,
-        extra={
-            "flinkey_method": method,
-            "flinkey_path": target,
-            "flinkey_status": outcome,
-            "flinkey_attempt": attempt,
-            "flinkey_elapsed_ms": round(elapsed_ms, 1),
-        },
     )
 
 
