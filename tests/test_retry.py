@@ -7,6 +7,7 @@ import time
 from email.utils import formatdate
 
 import pytest
+import stamina
 from _helpers import wait_until
 
 import flinkey_async
@@ -57,7 +58,7 @@ def test_is_retryable_returns_retry_after_and_honours_the_cap() -> None:
 
 def test_is_retryable_works_as_a_stamina_predicate() -> None:
     """stamina.retry(on=is_retryable) retries on our errors and waits for Retry-After."""
-    stamina = pytest.importorskip("stamina")
+
     calls: list[int] = []
 
     @stamina.retry(on=is_retryable, attempts=3, wait_initial=0, wait_jitter=0)
