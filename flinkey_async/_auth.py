@@ -69,6 +69,13 @@ class TokenManager:
         """The cached token, if any (possibly due for renewal)."""
         return self._token
 
+    def fresh(self) -> Token | None:
+        """Return the cached token if it is not yet due for renewal (no await needed)."""
+        token = self._token
+        if token is not None and self._clock() < token.refresh_at:
+            return token
+        return None
+
     async def get(self) -> Token:
         """Return the cached token, or join (or start) the single request for a new one."""
         token = self._token

@@ -14,6 +14,7 @@ import attrs
 from yarl import URL
 
 from ._auth import Token, TokenManager
+from ._deadline import Deadline
 from ._errors import (
     APIError,
     ClientClosedError,
@@ -121,6 +122,8 @@ class FlinkeyClient:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._tokens = TokenManager(self._fetch_token)
+        self._header_cache: tuple[Token | None, dict[str, dict[str, str]]] = (None, {})
+        self._default_customer = None if customer_id is None else str(self._customer_id)
         self._cooldown = Cooldown(_loop_time)
         self._sleepers: set[asyncio.Future[None]] = set()
         self._static_headers = {
@@ -234,6 +237,8 @@ class FlinkeyClient:
         return self._session
 
     def _customer_header(self, customer_id: int | None) -> str:
+        if customer_id is None and self._default_customer is not None:
+            return self._default_customer
         chosen = self._customer_id if customer_id is None else check_id(customer_id, "customer_id")
         if chosen is None:
             raise ValueError("no customer_id: pass customer_id= to FlinkeyClient or to this call")
@@ -269,18 +274,19 @@ class FlinkeyClient:
         session = self._ensure_session()
         deadline = _loop_time() + seconds
         retries = 0
-        timer = asyncio.timeout_at(deadline)
+        timer = Deadline(deadline)
         try:
-            async with timer:
+            with timer:
                 while True:
                     try:
-                        await self._cooldown.wait(
-                            deadline,
-                            self._pause,
-                            method=method,
-                            url=str(url),
-                            retries_taken=retries,
-                        )
+                        if self._cooldown.remaining() > 0:
+                            await self._cooldown.wait(
+                                deadline,
+                                self._pause,
+                                method=method,
+                                url=str(url),
+                                retries_taken=retries,
+                            )
                         return self._check(
                             await self._authorized(method, url, session, customer, retries + 1)
                         )
@@ -298,7 +304,7 @@ class FlinkeyClient:
                         raise _closed_during_call(method, url, retries)
                     retries += 1
         except TimeoutError:
-            if not timer.expired():
+            if not timer.expired:
                 raise
             raise FlinkeyTimeoutError(
                 f"no answer within {seconds:g} s ({retries + 1} attempt(s))",
@@ -325,20 +331,31 @@ class FlinkeyClient:
     async def _authorized(
         self, method: str, url: URL, session: aiohttp.ClientSession, customer: str, attempt: int
     ) -> RawResponse:
-        token = await self._tokens.get()
-        headers = {
-            **self._static_headers,
-            "Authorization": "Bearer " + token.value.reveal(),
-            "Customer-ID": customer,
-        }
+        token = self._tokens.fresh() or await self._tokens.get()
+        headers = self._headers(token, customer)
         response = await self._send(session, method, url, headers=headers, attempt=attempt)
         if response.status == 401 and _is_token_error(response):
             # The token was refused: renew it (unless another call already did) and replay once.
             self._tokens.invalidate(token)
             token = await self._tokens.get()
-            headers["Authorization"] = "Bearer " + token.value.reveal()
+            headers = self._headers(token, customer)
             response = await self._send(session, method, url, headers=headers, attempt=attempt)
         return response
+
+    def _headers(self, token: Token, customer: str) -> Mapping[str, str]:
+        """Return the request headers for a token and customer, built once per pair."""
+        cached_token, by_customer = self._header_cache
+        if cached_token is not token:
+            by_customer = {}
+            self._header_cache = (token, by_customer)
+        headers = by_customer.get(customer)
+        if headers is None:
+            headers = by_customer[customer] = {
+                **self._static_headers,
+                "Authorization": "Bearer " + token.value.reveal(),
+                "Customer-ID": customer,
+            }
+        return headers
 
     async def _send(
         self,

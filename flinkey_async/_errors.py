@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 EXCERPT_LIMIT: Final = 200
@@ -254,7 +254,7 @@ def decode_json(body: bytes, **context: Any) -> Any:
             "the response body is empty", json_path="$", body_excerpt="", **context
         )
     try:
-        return _loads(body)
+        return loads(body)
     except ValueError as exc:
         raise ResponseDecodeError(
             f"the response body is not valid JSON ({exc})",
@@ -272,4 +272,4 @@ def _load_json_loader() -> Any:
     return orjson.loads
 
 
-_loads = _load_json_loader()
+loads: Callable[[bytes], Any] = _load_json_loader()

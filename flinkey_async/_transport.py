@@ -18,6 +18,7 @@ from ._errors import (
     ResponseDecodeError,
     TransportError,
     decode_json,
+    loads,
 )
 from ._redact import mask_query
 
@@ -32,10 +33,15 @@ class RawResponse:
     """A finished HTTP exchange: enough to decode the body or explain a failure."""
 
     method: str
-    url: str
+    target: URL
     status: int
     body: bytes
     headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def url(self) -> str:
+        """The requested URL as text (built only when an error or a log needs it)."""
+        return str(self.target)
 
     def context(self) -> dict[str, Any]:
         """Return the keyword arguments every error about this response carries."""
@@ -43,7 +49,10 @@ class RawResponse:
 
     def json(self) -> Any:
         """Decode the body as JSON or raise ResponseDecodeError."""
-        return decode_json(self.body, **self.context())
+        try:
+            return loads(self.body)
+        except ValueError:
+            return decode_json(self.body, **self.context())
 
 
 async def send(
@@ -81,7 +90,8 @@ async def _exchange(
     max_body_bytes: int,
 ) -> RawResponse:
     """Send one HTTP request and read its (size-capped) body; log one DEBUG line."""
-    started = time.monotonic()
+    debug = log.isEnabledFor(logging.DEBUG)
+    started = time.monotonic() if debug else 0.0
     outcome: int | str = "cancelled"
     try:
         async with session.request(
@@ -89,7 +99,7 @@ async def _exchange(
         ) as resp:
             outcome = resp.status
             body = await _read_body(resp, method, url, max_body_bytes)
-            return RawResponse(method, str(url), resp.status, body, resp.headers)
+            return RawResponse(method, url, resp.status, body, resp.headers)
     except aiohttp.ClientError as exc:
         outcome = type(exc).__name__
         # A ClientResponseError's repr holds the request headers: do not chain it.
@@ -100,7 +110,8 @@ async def _exchange(
         outcome = f"{outcome} {type(exc).__name__}"
         raise
     finally:
-        _log_attempt(method, url, outcome, attempt, time.monotonic() - started)
+        if debug:
+            _log_attempt(method, url, outcome, attempt, time.monotonic() - started)
 
 
 async def _read_body(resp: aiohttp.ClientResponse, method: str, url: URL, limit: int) -> bytes:
@@ -158,8 +169,6 @@ def _transport_error(exc: aiohttp.ClientError, method: str, url: URL) -> Transpo
 
 
 def _log_attempt(method: str, url: URL, outcome: int | str, attempt: int, seconds: float) -> None:
-    if not log.isEnabledFor(logging.DEBUG):
-        return
     query = mask_query(url.raw_query_string)
     target = url.raw_path + ("?" + query if query else "")
     elapsed_ms = seconds * 1000
