@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
-from ._errors import ClientClosedError, ResponseDecodeError
+from ._errors import (
+    ClientClosedError,
+    FlinkeyTimeoutError,
+    InvalidAPIKeyError,
+    ResponseDecodeError,
+    TokenRequestError,
+    UnsupportedMediaTypeError,
+)
 from ._secret import Secret
+
+if TYPE_CHECKING:
+    from yarl import URL
+
+    from ._transport import RawResponse
 
 MAX_REFRESH_MARGIN: Final = 60.0
 
@@ -122,3 +134,42 @@ class TokenManager:
 def _consume_exception(future: asyncio.Future[Token]) -> None:
     if not future.cancelled():
         future.exception()
+
+
+class _Send(Protocol):
+    async def __call__(
+        self, method: str, url: URL, *, headers: Mapping[str, str], data: Mapping[str, str]
+    ) -> RawResponse: ...
+
+
+async def request_token(
+    send: _Send,
+    url: URL,
+    *,
+    headers: Mapping[str, str],
+    form: Mapping[str, str],
+    timeout: float,
+) -> Token:
+    """POST the password grant and return the token, or raise why it was refused."""
+    started = time.monotonic()
+    timer = asyncio.timeout(timeout)
+    try:
+        async with timer:
+            response = await send("POST", url, headers=headers, data=form)
+    except TimeoutError:
+        if not timer.expired():
+            raise
+        raise FlinkeyTimeoutError(
+            f"the token request got no answer within {timeout:g} s", method="POST", url=str(url)
+        ) from None
+    if not 200 <= response.status < 300:
+        error = response.error()
+        if isinstance(error, InvalidAPIKeyError | UnsupportedMediaTypeError) or (
+            response.status >= 500
+        ):
+            raise error
+        raise TokenRequestError(
+            f"the token request was refused: {error.message}",
+            **{k: getattr(error, k) for k in ("status", "body_excerpt", "method", "url")},
+        )
+    return Token.from_response(response.json(), now=started, **response.context())

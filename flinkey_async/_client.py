@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from collections.abc import Mapping
+from functools import partial
 from types import TracebackType
 from typing import Any, Final, Self
 
@@ -13,18 +13,14 @@ import aiohttp
 import attrs
 from yarl import URL
 
-from ._auth import Token, TokenManager
+from ._auth import Token, TokenManager, request_token
 from ._deadline import Deadline
 from ._errors import (
     APIError,
     ClientClosedError,
     FlinkeyError,
     FlinkeyTimeoutError,
-    InvalidAPIKeyError,
-    TokenRequestError,
-    UnsupportedMediaTypeError,
     WrongEventLoopError,
-    error_for_response,
 )
 from ._retry import (
     DEFAULT_BACKOFF_INITIAL,
@@ -32,13 +28,21 @@ from ._retry import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_AFTER,
     Cooldown,
+    Naps,
     RetryPolicy,
-    parse_retry_after,
 )
 from ._secret import Secret, as_secret
 from ._services import Services
-from ._transport import RawResponse, send
-from ._validate import check_id, check_text
+from ._transport import RawResponse, make_session, send
+from ._validate import (
+    check_base_url,
+    check_byte_limit,
+    check_id,
+    check_pool_size,
+    check_seconds,
+    check_text,
+    settings_from_env,
+)
 from ._version import __version__
 
 PRODUCTION_URL: Final = "https://api.flinkey.de/v3"
@@ -49,13 +53,6 @@ DEFAULT_LIMIT: Final = 100
 DEFAULT_READ_TIMEOUT: Final = 15.0
 DEFAULT_MAX_BODY_BYTES: Final = 32 * 1024 * 1024
 USER_AGENT: Final = f"flinkey-async/{__version__}"
-ENV_VARS: Final = (
-    "FLINKEY_API_KEY",
-    "FLINKEY_USERNAME",
-    "FLINKEY_PASSWORD",
-    "FLINKEY_CUSTOMER_ID",
-    "FLINKEY_BASE_URL",
-)
 _WHAT_TO_DO: Final = (
     "create one FlinkeyClient per event loop (e.g. inside the coroutine given to asyncio.run()) "
     "and close it with 'async with' or aclose() before that loop ends"
@@ -97,24 +94,20 @@ class FlinkeyClient:
         self._username = check_text(username, "username")
         self._password = as_secret(password, "password")
         self._customer_id = None if customer_id is None else check_id(customer_id, "customer_id")
-        self._base_url = _check_base_url(base_url)
-        self._timeout = _check_seconds(timeout, "timeout")
-        self._connect_timeout = _check_seconds(connect_timeout, "connect_timeout")
+        self._base_url = check_base_url(base_url)
+        self._timeout = check_seconds(timeout, "timeout")
+        self._connect_timeout = check_seconds(connect_timeout, "connect_timeout")
         # Connection-pool bounds of the session this client creates (0: no limit, as in aiohttp).
-        self._limit = _check_pool_size(limit, "limit")
-        self._limit_per_host = _check_pool_size(limit_per_host, "limit_per_host")
-        self._read_timeout = _check_seconds(read_timeout, "read_timeout")
+        self._limit = check_pool_size(limit, "limit")
+        self._limit_per_host = check_pool_size(limit_per_host, "limit_per_host")
+        self._read_timeout = check_seconds(read_timeout, "read_timeout")
         self._retry = RetryPolicy(
             max_retries=max_retries,
             backoff_initial=backoff_initial,
             backoff_max=backoff_max,
             max_retry_after=max_retry_after,
         )
-        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int):
-            raise TypeError("max_body_bytes must be an int")
-        if max_body_bytes < 1:
-            raise ValueError("max_body_bytes must be positive")
-        self._max_body_bytes = max_body_bytes
+        self._max_body_bytes = check_byte_limit(max_body_bytes, "max_body_bytes")
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")
         self._session = session
@@ -125,7 +118,7 @@ class FlinkeyClient:
         self._header_cache: tuple[Token | None, dict[str, dict[str, str]]] = (None, {})
         self._default_customer = None if customer_id is None else str(self._customer_id)
         self._cooldown = Cooldown(_loop_time)
-        self._sleepers: set[asyncio.Future[None]] = set()
+        self._naps = Naps()
         self._static_headers = {
             "flinkey-API-Key": self._api_key.reveal(),
             "User-Agent": USER_AGENT,
@@ -137,20 +130,7 @@ class FlinkeyClient:
     def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
         """Build a client from FLINKEY_* environment variables, naming any that are missing."""
         env = os.environ if environ is None else environ
-        missing = [name for name in ENV_VARS[:4] if not env.get(name, "").strip()]
-        if missing:
-            raise ValueError(f"missing environment variable(s): {', '.join(missing)}")
-        raw_id = env["FLINKEY_CUSTOMER_ID"].strip()
-        if not raw_id.isdigit():
-            raise ValueError("FLINKEY_CUSTOMER_ID must be a positive integer")
-        return cls(
-            api_key=env["FLINKEY_API_KEY"].strip(),
-            username=env["FLINKEY_USERNAME"].strip(),
-            password=env["FLINKEY_PASSWORD"],
-            customer_id=int(raw_id),
-            base_url=env.get("FLINKEY_BASE_URL", "").strip() or PRODUCTION_URL,
-            **options,
-        )
+        return cls(**settings_from_env(env, PRODUCTION_URL), **options)
 
     @property
     def base_url(self) -> URL:
@@ -196,9 +176,7 @@ class FlinkeyClient:
             self._check_loop(asyncio.get_running_loop())
         self._closed = True
         self._tokens.cancel()
-        for sleeper in self._sleepers:
-            if not sleeper.done():
-                sleeper.set_result(None)
+        self._naps.wake_all()
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:
             await session.close()
@@ -224,16 +202,12 @@ class FlinkeyClient:
             self._check_loop(loop)
             self._loop = loop
         if self._session is None:
-            timeout = aiohttp.ClientTimeout(
-                total=None, sock_connect=self._connect_timeout, sock_read=self._read_timeout
+            self._session = make_session(
+                connect_timeout=self._connect_timeout,
+                read_timeout=self._read_timeout,
+                limit=self._limit,
+                limit_per_host=self._limit_per_host,
             )
-            connector = aiohttp.TCPConnector(limit=self._limit, limit_per_host=self._limit_per_host)
-            session = aiohttp.ClientSession(timeout=timeout, connector=connector)
-            # aiohttp silently resends an idempotent request once when a connection drops;
-            # our retry loop does that (counted, logged, within the deadline) instead.
-            if hasattr(session, "_retry_connection"):
-                session._retry_connection = False
-            self._session = session
         return self._session
 
     def _customer_header(self, customer_id: int | None) -> str:
@@ -261,7 +235,7 @@ class FlinkeyClient:
         url = self._base_url.joinpath(*path)
         if query_string:
             url = URL(f"{url}?{query_string}", encoded=True)
-        seconds = self._timeout if timeout is None else _check_seconds(timeout, "timeout")
+        seconds = self._timeout if timeout is None else check_seconds(timeout, "timeout")
         policy = self._retry
         if max_retries is not None and max_retries != policy.max_retries:
             policy = attrs.evolve(policy, max_retries=max_retries)
@@ -282,7 +256,7 @@ class FlinkeyClient:
                         if self._cooldown.remaining() > 0:
                             await self._cooldown.wait(
                                 deadline,
-                                self._pause,
+                                self._naps.sleep,
                                 method=method,
                                 url=str(url),
                                 retries_taken=retries,
@@ -299,7 +273,7 @@ class FlinkeyClient:
                         delay = policy.delay(exc, retries)
                         if delay is None or _loop_time() + delay >= deadline:
                             raise
-                    await self._pause(delay)
+                    await self._naps.sleep(delay)
                     if self._closed:
                         raise _closed_during_call(method, url, retries)
                     retries += 1
@@ -312,21 +286,6 @@ class FlinkeyClient:
                 url=str(url),
                 retries_taken=retries,
             ) from None
-
-    async def _pause(self, delay: float) -> None:
-        """Sleep for delay seconds, or until the client closes."""
-        if delay <= 0:
-            await asyncio.sleep(0)
-            return
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[None] = loop.create_future()
-        handle = loop.call_later(delay, _wake, waiter)
-        self._sleepers.add(waiter)
-        try:
-            await waiter
-        finally:
-            handle.cancel()
-            self._sleepers.discard(waiter)
 
     async def _authorized(
         self, method: str, url: URL, session: aiohttp.ClientSession, customer: str, attempt: int
@@ -381,61 +340,27 @@ class FlinkeyClient:
     def _check(self, response: RawResponse) -> RawResponse:
         if 200 <= response.status < 300:
             return response
-        raise _error_for(response)
+        raise response.error()
 
     async def _fetch_token(self) -> Token:
+        """Run the password grant (the TokenManager makes sure only one runs at a time)."""
         session = self._ensure_session()
-        url = self._base_url / "oauth2" / "token"
         form = {
             "username": self._username,
             "password": self._password.reveal(),
             "grant_type": "password",
         }
-        started = time.monotonic()
-        timer = asyncio.timeout(self._timeout)
-        try:
-            async with timer:
-                response = await self._send(
-                    session, "POST", url, headers=self._static_headers, data=form
-                )
-        except TimeoutError:
-            if not timer.expired():
-                raise
-            raise FlinkeyTimeoutError(
-                f"the token request got no answer within {self._timeout:g} s",
-                method="POST",
-                url=str(url),
-            ) from None
-        if not 200 <= response.status < 300:
-            error = _error_for(response)
-            if isinstance(error, InvalidAPIKeyError | UnsupportedMediaTypeError) or (
-                response.status >= 500
-            ):
-                raise error
-            raise TokenRequestError(
-                f"the token request was refused: {error.message}",
-                **{k: getattr(error, k) for k in ("status", "body_excerpt", "method", "url")},
-            )
-        return Token.from_response(response.json(), now=started, **response.context())
-
-
-def _error_for(response: RawResponse) -> APIError:
-    return error_for_response(
-        response.status,
-        response.body,
-        method=response.method,
-        url=response.url,
-        retry_after=parse_retry_after(response.headers.get("Retry-After")),
-    )
+        return await request_token(
+            partial(self._send, session),
+            self._base_url / "oauth2" / "token",
+            headers=self._static_headers,
+            form=form,
+            timeout=self._timeout,
+        )
 
 
 def _loop_time() -> float:
     return asyncio.get_running_loop().time()
-
-
-def _wake(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
 
 
 def _closed_during_call(method: str, url: URL, retries: int) -> ClientClosedError:
@@ -449,32 +374,3 @@ def _closed_during_call(method: str, url: URL, retries: int) -> ClientClosedErro
 
 def _is_token_error(response: RawResponse) -> bool:
     return b"access token is missing or invalid" in response.body.lower()
-
-
-def _check_base_url(base_url: str | URL) -> URL:
-    if not isinstance(base_url, str | URL):
-        raise TypeError("base_url must be a str or yarl.URL")
-    url = URL(base_url)
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"base_url must be an absolute http(s) URL, got {str(base_url)!r}")
-    if url.query_string or url.fragment:
-        raise ValueError("base_url must not have a query or fragment")
-    return url.with_path(url.path.rstrip("/") or "/")
-
-
-def _check_seconds(value: float, name: str) -> float:
-    if value is None:
-        raise ValueError(f"{name}=None would wait forever; pass a number of seconds")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds")
-    if not 0 < value < float("inf"):
-        raise ValueError(f"{name} must be a positive, finite number of seconds")
-    return float(value)
-
-
-def _check_pool_size(value: int, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int (0 for no limit)")
-    if value < 0:
-        raise ValueError(f"{name} must be 0 (no limit) or a positive number of connections")
-    return value

@@ -151,3 +151,35 @@ class Cooldown:
                     retries_taken=retries_taken,
                 )
             await sleep(left)
+
+
+class Naps:
+    """Backoff and cooldown sleeps that closing the client cuts short."""
+
+    def __init__(self) -> None:
+        self._waiters: set[asyncio.Future[None]] = set()
+
+    async def sleep(self, delay: float) -> None:
+        """Sleep for delay seconds, or until wake_all() is called."""
+        if delay <= 0:
+            await asyncio.sleep(0)
+            return
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        handle = loop.call_later(delay, _wake, waiter)
+        self._waiters.add(waiter)
+        try:
+            await waiter
+        finally:
+            handle.cancel()
+            self._waiters.discard(waiter)
+
+    def wake_all(self) -> None:
+        """End every sleep now (the client is closing)."""
+        for waiter in self._waiters:
+            _wake(waiter)
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)

@@ -12,15 +12,18 @@ import attrs
 from yarl import URL
 
 from ._errors import (
+    APIError,
     FlinkeyError,
     FlinkeyTimeoutError,
     RedirectError,
     ResponseDecodeError,
     TransportError,
     decode_json,
+    error_for_response,
     loads,
 )
 from ._redact import mask_query
+from ._retry import parse_retry_after
 
 MAX_REDIRECTS: Final = 3
 REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
@@ -47,12 +50,38 @@ class RawResponse:
         """Return the keyword arguments every error about this response carries."""
         return {"status": self.status, "method": self.method, "url": self.url}
 
+    def error(self) -> APIError:
+        """Return the APIError this (non-2xx) response stands for."""
+        return error_for_response(
+            self.status,
+            self.body,
+            method=self.method,
+            url=self.url,
+            retry_after=parse_retry_after(self.headers.get("Retry-After")),
+        )
+
     def json(self) -> Any:
         """Decode the body as JSON or raise ResponseDecodeError."""
         try:
             return loads(self.body)
         except ValueError:
             return decode_json(self.body, **self.context())
+
+
+def make_session(
+    *, connect_timeout: float, read_timeout: float, limit: int, limit_per_host: int
+) -> aiohttp.ClientSession:
+    """Create the session a client owns: its timeouts and pool bounds, no hidden retries."""
+    timeout = aiohttp.ClientTimeout(
+        total=None, sock_connect=connect_timeout, sock_read=read_timeout
+    )
+    connector = aiohttp.TCPConnector(limit=limit, limit_per_host=limit_per_host)
+    session = aiohttp.ClientSession(timeout=timeout, connector=connector)
+    # aiohttp silently resends an idempotent request once when a connection drops;
+    # the client's retry loop does that (counted, logged, within the deadline) instead.
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
+    return session
 
 
 async def send(

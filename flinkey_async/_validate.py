@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
+
+from yarl import URL
 
 INT32_MAX: Final = 2**31 - 1
 
@@ -23,3 +26,62 @@ def check_text(value: object, name: str) -> str:
     if not value.strip():
         raise ValueError(f"{name} must not be empty or blank")
     return value
+
+
+def check_base_url(base_url: object) -> URL:
+    """Return the API root as a URL without a trailing slash (absolute http(s), no query)."""
+    if not isinstance(base_url, str | URL):
+        raise TypeError("base_url must be a str or yarl.URL")
+    url = URL(base_url)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"base_url must be an absolute http(s) URL, got {str(base_url)!r}")
+    if url.query_string or url.fragment:
+        raise ValueError("base_url must not have a query or fragment")
+    return url.with_path(url.path.rstrip("/") or "/")
+
+
+def check_seconds(value: object, name: str) -> float:
+    """Return a positive, finite number of seconds; None is refused (it would wait forever)."""
+    if value is None:
+        raise ValueError(f"{name}=None would wait forever; pass a number of seconds")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds")
+    if not 0 < value < float("inf"):
+        raise ValueError(f"{name} must be a positive, finite number of seconds")
+    return float(value)
+
+
+def check_pool_size(value: object, name: str) -> int:
+    """Return a connection-pool bound (0 means no limit, as in aiohttp)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int (0 for no limit)")
+    if value < 0:
+        raise ValueError(f"{name} must be 0 (no limit) or a positive number of connections")
+    return value
+
+
+def check_byte_limit(value: object, name: str) -> int:
+    """Return a positive number of bytes."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int")
+    if value < 1:
+        raise ValueError(f"{name} must be positive")
+    return value
+
+
+def settings_from_env(env: Mapping[str, str], default_base_url: str) -> dict[str, Any]:
+    """Read FLINKEY_* variables into client settings, naming every missing one."""
+    required = ("FLINKEY_API_KEY", "FLINKEY_USERNAME", "FLINKEY_PASSWORD", "FLINKEY_CUSTOMER_ID")
+    missing = [name for name in required if not env.get(name, "").strip()]
+    if missing:
+        raise ValueError(f"missing environment variable(s): {', '.join(missing)}")
+    raw_id = env["FLINKEY_CUSTOMER_ID"].strip()
+    if not raw_id.isdigit():
+        raise ValueError("FLINKEY_CUSTOMER_ID must be a positive integer")
+    return {
+        "api_key": env["FLINKEY_API_KEY"].strip(),
+        "username": env["FLINKEY_USERNAME"].strip(),
+        "password": env["FLINKEY_PASSWORD"],
+        "customer_id": int(raw_id),
+        "base_url": env.get("FLINKEY_BASE_URL", "").strip() or default_base_url,
+    }
