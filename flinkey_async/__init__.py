@@ -43,6 +43,7 @@ from ._models import (
     Service,
     UnsetType,
 )
+from ._paging import Pager
 from ._query import Full, Query, Selected
 from ._secret import Secret
 from ._services import Services
@@ -67,6 +68,7 @@ __all__ = [
     "NotFoundError",
     "OrderKey",
     "PRODUCTION_URL",
+    "Pager",
     "PartialProduct",
     "PartialService",
     "Product",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, overload
 from ._bulk import check_concurrency, check_ids, fetch_many, raise_for_failures
 from ._convert import structure_list, structure_one
 from ._models import PartialProduct, PartialService, Product, Service
+from ._paging import DEFAULT_PAGE_SIZE, Pager
 from ._query import Full, Query, Selected
 from ._validate import check_id
 
@@ -97,6 +98,52 @@ class Services:
         return structure_one(response.json(), Product, **response.context())
 
     @overload
+    def iterate(
+        self,
+        query: Query[Selected],
+        *,
+        page_size: int = ...,
+        max_items: int | None = ...,
+        customer_id: int | None = ...,
+    ) -> Pager[PartialService]: ...
+    @overload
+    def iterate(
+        self,
+        query: Query[Full] | None = None,
+        *,
+        page_size: int = ...,
+        max_items: int | None = ...,
+        customer_id: int | None = ...,
+    ) -> Pager[Service]: ...
+    def iterate(
+        self,
+        query: Query[Any] | None = None,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        max_items: int | None = None,
+        customer_id: int | None = None,
+    ) -> Pager[Service] | Pager[PartialService]:
+        """Return a Pager over all the customer's services: ``async for s in ...iterate(q)``.
+
+        Pages of ``page_size`` are fetched with ``$skip``/``$top``, one request at a time; the
+        query's ``skip`` is the start, its ``top`` and ``max_items`` cap the total, and a query
+        without ``orderby`` is ordered by ``id``. Arguments are checked here, before any I/O.
+        """
+        self._check_customer(customer_id)
+
+        async def fetch(page: Query[Any]) -> builtins.list[Any]:
+            items: builtins.list[Any] = await self.list(page, customer_id=customer_id)
+            return items
+
+        return Pager(fetch, query, page_size=page_size, max_items=max_items)
+
+    def _check_customer(self, customer_id: int | None) -> None:
+        if customer_id is not None:
+            check_id(customer_id, "customer_id")
+        elif self._client.customer_id is None:
+            raise ValueError("no customer_id: pass customer_id= to FlinkeyClient or to this call")
+
+    @overload
     async def get_many(
         self,
         service_ids: Iterable[int],
@@ -142,10 +189,7 @@ class Services:
         """
         ids = check_ids(service_ids, "service_ids")
         limit = check_concurrency(concurrency)
-        if customer_id is not None:
-            check_id(customer_id, "customer_id")
-        elif self._client.customer_id is None:
-            raise ValueError("no customer_id: pass customer_id= to FlinkeyClient or to this call")
+        self._check_customer(customer_id)
         if not ids:
             return []
 
