@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Hashable
 from typing import Any, Final, Generic, Self, TypeVar
 
 from ._fields import F
@@ -51,16 +51,16 @@ def check_query(value: object) -> Query[Any]:
 def item_key(item: Any) -> Hashable:
     """Identify an item for the repeated-page guard: its id when it has one, else itself."""
     key = getattr(item, "id", None)
-    return key if isinstance(key, int) else item
+    return key if key.__class__ is int else item
 
 
 class Pager(Generic[T]):
     """All items of a list query, fetched in pages: ``async for item in pager``.
 
     ``pager.pages()`` yields one list per page instead. Pages are requested one at a time,
-    and only when the loop needs them; nothing runs between pages, so leaving the loop early
-    (``break``, an exception, cancellation) leaves nothing behind. Each ``async for`` starts
-    a fresh walk from the first page.
+    and only when the loop needs them; no request runs between items, so leaving the loop
+    early (``break``, an exception, cancellation) leaves nothing running. Each ``async for``
+    starts a fresh walk from the first page. Only the current page is held in memory.
 
     Paging steps ``$skip``/``$top`` over the query: its ``skip`` is the start, its ``top`` and
     ``max_items`` cap the total. A query without ``orderby`` is ordered by ``id`` (``$skip``
@@ -114,7 +114,15 @@ class Pager(Generic[T]):
         return self._walk()
 
     def __aiter__(self) -> AsyncIterator[T]:
-        return _ItemIterator(self._walk())
+        return self._items()
+
+    async def _items(self) -> AsyncGenerator[T, None]:
+        # An async generator: cheaper per item than a class's __anext__. Between items it
+        # holds only the current page; closing it early (break, GC) has nothing to clean up.
+        async for page in self._walk():
+            for item in page:
+                yield item
+            del page  # let it go before the next page arrives (less for the GC to scan)
 
     def _walk(self) -> _PageIterator[T]:
         return _PageIterator(self._fetch, self._query, self._page_size, self._max_items)
@@ -192,8 +200,12 @@ class _PageIterator(AsyncIterator[list[T]]):
             log.warning(
                 "the server returned %d items for $top=%d; keeping them all", received, asked
             )
-        previous, self._previous = self._previous, frozenset(item_key(i) for i in items)
-        fresh = [item for item in items if item_key(item) not in previous]
+        keys = list(map(item_key, items))
+        previous, self._previous = self._previous, frozenset(keys)
+        if previous.isdisjoint(keys):
+            fresh = items
+        else:
+            fresh = [item for item, key in zip(items, keys, strict=True) if key not in previous]
         if len(fresh) < received:
             log.warning(
                 "dropped %d of %d items already on the previous page "
@@ -209,32 +221,3 @@ class _PageIterator(AsyncIterator[list[T]]):
             return None
         self._delivered += len(fresh)
         return fresh
-
-
-class _ItemIterator(AsyncIterator[T]):
-    """Items one by one, from the current page only."""
-
-    __slots__ = ("_index", "_page", "_pages")
-
-    def __init__(self, pages: _PageIterator[T]) -> None:
-        self._pages = pages
-        self._page: list[T] = []
-        self._index = 0
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> T:
-        if self._index >= len(self._page):
-            self._page = []  # let the last page go before fetching the next one
-            self._index = 0
-            self._page = await self._pages.__anext__()
-        item = self._page[self._index]
-        self._index += 1
-        return item
-
-    async def aclose(self) -> None:
-        """End the walk: later ``__anext__`` calls stop at once."""
-        self._page = []
-        self._index = 0
-        await self._pages.aclose()
