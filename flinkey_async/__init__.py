@@ -6,6 +6,7 @@ from ._errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     FlinkeyError,
     FlinkeyTimeoutError,
@@ -13,6 +14,7 @@ from ._errors import (
     InvalidTokenError,
     NotFoundError,
     RateLimitError,
+    RedirectError,
     ResponseDecodeError,
     ServerError,
     TokenRequestError,
@@ -45,6 +47,7 @@ from ._models import (
 )
 from ._paging import Pager
 from ._query import Full, Query, Selected
+from ._retry import RetryPolicy, is_retryable
 from ._secret import Secret
 from ._services import Services
 from ._version import __version__
@@ -54,6 +57,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BulkFetchError",
+    "ClientClosedError",
     "ConflictError",
     "Expr",
     "F",
@@ -76,7 +80,9 @@ __all__ = [
     "ProductType",
     "Query",
     "RateLimitError",
+    "RedirectError",
     "ResponseDecodeError",
+    "RetryPolicy",
     "Secret",
     "Selected",
     "ServerError",
@@ -94,6 +100,7 @@ __all__ = [
     "WrongEventLoopError",
     "__version__",
     "fields",
+    "is_retryable",
     "literal",
     "raw",
 ]

@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import attrs
 
-from ._errors import ResponseDecodeError
+from ._errors import ClientClosedError, ResponseDecodeError
 from ._secret import Secret
 
 MAX_REFRESH_MARGIN: Final = 60.0
@@ -80,7 +80,16 @@ class TokenManager:
             # A failure nobody awaits (every caller was cancelled) is still retrieved.
             inflight.add_done_callback(_consume_exception)
         # Shielded: one caller's cancellation must not cancel the others' shared request.
-        return await asyncio.shield(inflight)
+        try:
+            return await asyncio.shield(inflight)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if inflight.cancelled() and (task is None or task.cancelling() == 0):
+                # Not this caller's cancellation: cancel() ended the shared request.
+                raise ClientClosedError(
+                    "the FlinkeyClient was closed while this call waited for a token"
+                ) from None
+            raise
 
     def invalidate(self, failed: Token) -> None:
         """Forget the token only if it is still the one that was refused (compare-and-drop)."""
@@ -88,7 +97,7 @@ class TokenManager:
             self._token = None
 
     def cancel(self) -> None:
-        """Cancel a token request in flight (used when the client closes)."""
+        """Cancel the token request in flight (on close; its waiters get ClientClosedError)."""
         if self._inflight is not None:
             self._inflight.cancel()
             self._inflight = None

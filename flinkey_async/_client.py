@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import time
 from collections.abc import Mapping
@@ -16,17 +15,28 @@ from yarl import URL
 
 from ._auth import Token, TokenManager
 from ._errors import (
+    APIError,
+    ClientClosedError,
+    FlinkeyError,
     FlinkeyTimeoutError,
     InvalidAPIKeyError,
     TokenRequestError,
-    TransportError,
     UnsupportedMediaTypeError,
     WrongEventLoopError,
-    decode_json,
     error_for_response,
+)
+from ._retry import (
+    DEFAULT_BACKOFF_INITIAL,
+    DEFAULT_BACKOFF_MAX,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    Cooldown,
+    RetryPolicy,
+    parse_retry_after,
 )
 from ._secret import Secret, as_secret
 from ._services import Services
+from ._transport import RawResponse, send
 from ._validate import check_id, check_text
 from ._version import __version__
 
@@ -35,6 +45,8 @@ UAT_URL: Final = "https://api-uat.flinkey.de/v3"
 DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_CONNECT_TIMEOUT: Final = 10.0
 DEFAULT_LIMIT: Final = 100
+DEFAULT_READ_TIMEOUT: Final = 15.0
+DEFAULT_MAX_BODY_BYTES: Final = 32 * 1024 * 1024
 USER_AGENT: Final = f"flinkey-async/{__version__}"
 ENV_VARS: Final = (
     "FLINKEY_API_KEY",
@@ -43,30 +55,22 @@ ENV_VARS: Final = (
     "FLINKEY_CUSTOMER_ID",
     "FLINKEY_BASE_URL",
 )
-
-log = logging.getLogger("flinkey_async")
-
-
-@attrs.frozen
-class RawResponse:
-    """A finished HTTP exchange: enough to decode the body or explain a failure."""
-
-    method: str
-    url: str
-    status: int
-    body: bytes
-
-    def context(self) -> dict[str, Any]:
-        """Return the keyword arguments every error about this response carries."""
-        return {"status": self.status, "method": self.method, "url": self.url}
-
-    def json(self) -> Any:
-        """Decode the body as JSON or raise ResponseDecodeError."""
-        return decode_json(self.body, **self.context())
+_WHAT_TO_DO: Final = (
+    "create one FlinkeyClient per event loop (e.g. inside the coroutine given to asyncio.run()) "
+    "and close it with 'async with' or aclose() before that loop ends"
+)
 
 
 class FlinkeyClient:
-    """An async client for the flinkey API v3; use it with ``async with``, one per event loop."""
+    """An async client for the flinkey API v3; use it with ``async with``, one per event loop.
+
+    Every call has one deadline (``timeout``, seconds) covering all its attempts and backoff
+    sleeps. GETs are retried up to ``max_retries`` times with full-jitter exponential backoff
+    (``backoff_initial`` doubling up to ``backoff_max``) on transport errors and 429/502/503/504,
+    honouring Retry-After up to ``max_retry_after`` seconds; a 429/503 Retry-After makes every
+    call of this client wait. ``connect_timeout`` and ``read_timeout`` bound one attempt's
+    connection set-up and each wait for data; bodies above ``max_body_bytes`` are refused.
+    """
 
     def __init__(
         self,
@@ -81,6 +85,12 @@ class FlinkeyClient:
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         limit: int = DEFAULT_LIMIT,
         limit_per_host: int = 0,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        backoff_initial: float = DEFAULT_BACKOFF_INITIAL,
+        backoff_max: float = DEFAULT_BACKOFF_MAX,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self._api_key = as_secret(api_key, "api_key")
         self._username = check_text(username, "username")
@@ -92,6 +102,18 @@ class FlinkeyClient:
         # Connection-pool bounds of the session this client creates (0: no limit, as in aiohttp).
         self._limit = _check_pool_size(limit, "limit")
         self._limit_per_host = _check_pool_size(limit_per_host, "limit_per_host")
+        self._read_timeout = _check_seconds(read_timeout, "read_timeout")
+        self._retry = RetryPolicy(
+            max_retries=max_retries,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            max_retry_after=max_retry_after,
+        )
+        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int):
+            raise TypeError("max_body_bytes must be an int")
+        if max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be positive")
+        self._max_body_bytes = max_body_bytes
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")
         self._session = session
@@ -99,6 +121,8 @@ class FlinkeyClient:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._tokens = TokenManager(self._fetch_token)
+        self._cooldown = Cooldown(_loop_time)
+        self._sleepers: set[asyncio.Future[None]] = set()
         self._static_headers = {
             "flinkey-API-Key": self._api_key.reveal(),
             "User-Agent": USER_AGENT,
@@ -135,6 +159,11 @@ class FlinkeyClient:
         """The default Customer-ID sent on customer-scoped calls."""
         return self._customer_id
 
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The client's retry settings (max_retries, backoff, Retry-After cap)."""
+        return self._retry
+
     def __repr__(self) -> str:
         return (
             f"FlinkeyClient(base_url={str(self._base_url)!r}, username={self._username!r}, "
@@ -154,28 +183,54 @@ class FlinkeyClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the session if this client created it; a borrowed session stays open."""
+        """Close the session if this client created it; a borrowed session stays open.
+
+        Calls still in flight end with ClientClosedError instead of hanging.
+        """
+        if self._closed:
+            return
+        if self._session is not None and self._owns_session:
+            self._check_loop(asyncio.get_running_loop())
         self._closed = True
         self._tokens.cancel()
+        for sleeper in self._sleepers:
+            if not sleeper.done():
+                sleeper.set_result(None)
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:
             await session.close()
 
+    def _check_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        bound = self._loop
+        if bound is None and self._session is not None:
+            bound = getattr(self._session, "_loop", None)
+            if bound is loop:
+                bound = None
+        if bound is not None and bound is not loop:
+            state = "an event loop that is now closed" if bound.is_closed() else "another loop"
+            raise WrongEventLoopError(
+                f"this FlinkeyClient (or its aiohttp session) belongs to {state}, not the "
+                f"running one; {_WHAT_TO_DO}"
+            )
+
     def _ensure_session(self) -> aiohttp.ClientSession:
         if self._closed:
-            raise RuntimeError("this FlinkeyClient is closed; create a new one")
+            raise ClientClosedError("this FlinkeyClient is closed; create a new one")
         loop = asyncio.get_running_loop()
-        if self._loop is None:
+        if self._loop is not loop:
+            self._check_loop(loop)
             self._loop = loop
-        elif self._loop is not loop:
-            raise WrongEventLoopError(
-                "this FlinkeyClient is bound to another event loop (it was first used there); "
-                "create one client per event loop, e.g. inside the coroutine given to asyncio.run()"
-            )
         if self._session is None:
-            timeout = aiohttp.ClientTimeout(total=None, sock_connect=self._connect_timeout)
+            timeout = aiohttp.ClientTimeout(
+                total=None, sock_connect=self._connect_timeout, sock_read=self._read_timeout
+            )
             connector = aiohttp.TCPConnector(limit=self._limit, limit_per_host=self._limit_per_host)
-            self._session = aiohttp.ClientSession(timeout=timeout, connector=connector)
+            session = aiohttp.ClientSession(timeout=timeout, connector=connector)
+            # aiohttp silently resends an idempotent request once when a connection drops;
+            # our retry loop does that (counted, logged, within the deadline) instead.
+            if hasattr(session, "_retry_connection"):
+                session._retry_connection = False
+            self._session = session
         return self._session
 
     def _customer_header(self, customer_id: int | None) -> str:
@@ -185,24 +240,90 @@ class FlinkeyClient:
         return str(chosen)
 
     async def get(
-        self, path: tuple[str, ...], *, query_string: str = "", customer_id: int | None = None
+        self,
+        path: tuple[str, ...],
+        *,
+        query_string: str = "",
+        customer_id: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse:
-        """GET a customer-scoped path (segments are quoted by yarl) and return the 2xx response."""
+        """GET a customer-scoped path (segments are quoted by yarl) and return the 2xx response.
+
+        timeout and max_retries override the client's settings for this call (None: keep them).
+        """
         customer = self._customer_header(customer_id)
         url = self._base_url.joinpath(*path)
         if query_string:
             url = URL(f"{url}?{query_string}", encoded=True)
+        seconds = self._timeout if timeout is None else _check_seconds(timeout, "timeout")
+        policy = self._retry
+        if max_retries is not None and max_retries != policy.max_retries:
+            policy = attrs.evolve(policy, max_retries=max_retries)
+        return await self._call("GET", url, customer, seconds, policy)
+
+    async def _call(
+        self, method: str, url: URL, customer: str, seconds: float, policy: RetryPolicy
+    ) -> RawResponse:
+        """Send with retries, all within one deadline of `seconds`."""
         session = self._ensure_session()
+        deadline = _loop_time() + seconds
+        retries = 0
+        timer = asyncio.timeout_at(deadline)
         try:
-            async with asyncio.timeout(self._timeout):
-                return await self._authorized("GET", url, session, customer)
+            async with timer:
+                while True:
+                    try:
+                        await self._cooldown.wait(
+                            deadline,
+                            self._pause,
+                            method=method,
+                            url=str(url),
+                            retries_taken=retries,
+                        )
+                        return self._check(
+                            await self._authorized(method, url, session, customer, retries + 1)
+                        )
+                    except FlinkeyError as exc:
+                        exc.retries_taken = retries
+                        if self._closed:
+                            raise _closed_during_call(method, url, retries) from exc
+                        if isinstance(exc, APIError):
+                            self._cooldown.extend(exc)
+                        delay = policy.delay(exc, retries)
+                        if delay is None or _loop_time() + delay >= deadline:
+                            raise
+                    await self._pause(delay)
+                    if self._closed:
+                        raise _closed_during_call(method, url, retries)
+                    retries += 1
         except TimeoutError:
+            if not timer.expired():
+                raise
             raise FlinkeyTimeoutError(
-                f"no answer within {self._timeout:g} s", method="GET", url=str(url)
+                f"no answer within {seconds:g} s ({retries + 1} attempt(s))",
+                method=method,
+                url=str(url),
+                retries_taken=retries,
             ) from None
 
+    async def _pause(self, delay: float) -> None:
+        """Sleep for delay seconds, or until the client closes."""
+        if delay <= 0:
+            await asyncio.sleep(0)
+            return
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        handle = loop.call_later(delay, _wake, waiter)
+        self._sleepers.add(waiter)
+        try:
+            await waiter
+        finally:
+            handle.cancel()
+            self._sleepers.discard(waiter)
+
     async def _authorized(
-        self, method: str, url: URL, session: aiohttp.ClientSession, customer: str
+        self, method: str, url: URL, session: aiohttp.ClientSession, customer: str, attempt: int
     ) -> RawResponse:
         token = await self._tokens.get()
         headers = {
@@ -210,14 +331,14 @@ class FlinkeyClient:
             "Authorization": "Bearer " + token.value.reveal(),
             "Customer-ID": customer,
         }
-        response = await self._send(session, method, url, headers=headers)
+        response = await self._send(session, method, url, headers=headers, attempt=attempt)
         if response.status == 401 and _is_token_error(response):
             # The token was refused: renew it (unless another call already did) and replay once.
             self._tokens.invalidate(token)
             token = await self._tokens.get()
             headers["Authorization"] = "Bearer " + token.value.reveal()
-            response = await self._send(session, method, url, headers=headers)
-        return self._check(response)
+            response = await self._send(session, method, url, headers=headers, attempt=attempt)
+        return response
 
     async def _send(
         self,
@@ -227,33 +348,23 @@ class FlinkeyClient:
         *,
         headers: Mapping[str, str],
         data: Mapping[str, str] | None = None,
+        attempt: int = 1,
     ) -> RawResponse:
-        started = time.monotonic()
-        try:
-            async with session.request(
-                method, url, headers=headers, data=data, allow_redirects=False
-            ) as resp:
-                body = await resp.read()
-                status = resp.status
-        except aiohttp.ClientError as exc:
-            raise TransportError(
-                f"request failed: {type(exc).__name__}: {exc}", method=method, url=str(url)
-            ) from exc
-        log.debug(
-            "%s %s -> %s in %.1f ms",
+        return await send(
+            session,
             method,
-            url.path,
-            status,
-            (time.monotonic() - started) * 1000,
+            url,
+            headers=headers,
+            data=data,
+            attempt=attempt,
+            origin=self._base_url,
+            max_body_bytes=self._max_body_bytes,
         )
-        return RawResponse(method=method, url=str(url), status=status, body=body)
 
     def _check(self, response: RawResponse) -> RawResponse:
         if 200 <= response.status < 300:
             return response
-        raise error_for_response(
-            response.status, response.body, method=response.method, url=response.url
-        )
+        raise _error_for(response)
 
     async def _fetch_token(self) -> Token:
         session = self._ensure_session()
@@ -264,11 +375,22 @@ class FlinkeyClient:
             "grant_type": "password",
         }
         started = time.monotonic()
-        response = await self._send(session, "POST", url, headers=self._static_headers, data=form)
+        timer = asyncio.timeout(self._timeout)
+        try:
+            async with timer:
+                response = await self._send(
+                    session, "POST", url, headers=self._static_headers, data=form
+                )
+        except TimeoutError:
+            if not timer.expired():
+                raise
+            raise FlinkeyTimeoutError(
+                f"the token request got no answer within {self._timeout:g} s",
+                method="POST",
+                url=str(url),
+            ) from None
         if not 200 <= response.status < 300:
-            error = error_for_response(
-                response.status, response.body, method="POST", url=response.url
-            )
+            error = _error_for(response)
             if isinstance(error, InvalidAPIKeyError | UnsupportedMediaTypeError) or (
                 response.status >= 500
             ):
@@ -278,6 +400,34 @@ class FlinkeyClient:
                 **{k: getattr(error, k) for k in ("status", "body_excerpt", "method", "url")},
             )
         return Token.from_response(response.json(), now=started, **response.context())
+
+
+def _error_for(response: RawResponse) -> APIError:
+    return error_for_response(
+        response.status,
+        response.body,
+        method=response.method,
+        url=response.url,
+        retry_after=parse_retry_after(response.headers.get("Retry-After")),
+    )
+
+
+def _loop_time() -> float:
+    return asyncio.get_running_loop().time()
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+def _closed_during_call(method: str, url: URL, retries: int) -> ClientClosedError:
+    return ClientClosedError(
+        "the FlinkeyClient was closed while this call was in flight",
+        method=method,
+        url=str(url),
+        retries_taken=retries,
+    )
 
 
 def _is_token_error(response: RawResponse) -> bool:

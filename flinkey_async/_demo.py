@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from typing import Final
 
 from ._cli import EXIT_OK, print_result
 from ._errors import NotFoundError
+from ._fields import fields
+from ._models import Service
+from ._query import Query
 
 MISSING_ID: Final = 999
 
@@ -34,7 +38,18 @@ async def run_demo() -> int:
         out.write("\n4. GET /services/102/products\n")
         print_result(product, as_json=False, out=out)
 
-        out.write(f"\n5. GET /services/{MISSING_ID} (a handled error)\n")
+        s = fields(Service)
+        query = Query().select(s.id, s.name)
+        if importlib.util.find_spec("odata_query") is not None:
+            query = query.filter(s.name.contains("Berlin") & (s.id < 200))
+        else:
+            out.write("\n(install flinkey-async[testing] so the fake server evaluates $filter)\n")
+            query = query.orderby(s.name.desc()).top(2)
+        selected = await client.services.list(query)
+        out.write(f"\n5. GET /services?{query} -> {len(selected)} partial services\n")
+        print_result(selected, as_json=False, out=out)
+
+        out.write(f"\n6. GET /services/{MISSING_ID} (a handled error)\n")
         try:
             await client.services.get(MISSING_ID)
         except NotFoundError as exc:

@@ -12,20 +12,26 @@ FlinkeyError
 │   ├── ConflictError             409
 │   ├── UnsupportedMediaTypeError 415 (RFC 7807 body whose "status" is a string)
 │   ├── RateLimitError            429
+│   ├── RedirectError             3xx the client will not follow (another host, or too many)
 │   └── ServerError               5xx
-├── ResponseDecodeError           2xx whose body is not the documented JSON
+├── ResponseDecodeError           2xx whose body is not the documented JSON (or is too large)
 ├── TransportError                the request did not get an HTTP answer
 │   └── FlinkeyTimeoutError       the call's deadline passed (also a builtin TimeoutError)
+├── ClientClosedError             the client was closed (before or during the call)
 └── WrongEventLoopError           the client was used from another event loop (also RuntimeError)
+
+Every error carries ``retries_taken``: how many times the call was retried before it failed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
 EXCERPT_LIMIT: Final = 200
+_HTML_TITLE: Final = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 MSG_INVALID_API_KEY: Final = (
     "Access denied due to invalid subscription key. "
@@ -48,6 +54,7 @@ class FlinkeyError(Exception):
         url: str | None = None,
         trace_id: str | None = None,
         retry_after: float | None = None,
+        retries_taken: int = 0,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -57,6 +64,7 @@ class FlinkeyError(Exception):
         self.url = url
         self.trace_id = trace_id
         self.retry_after = retry_after
+        self.retries_taken = retries_taken
 
     def __str__(self) -> str:
         where = f"{self.method} {_path_of(self.url)}: " if self.method and self.url else ""
@@ -117,6 +125,14 @@ class ServerError(APIError):
     """flinkey failed to answer the request (5xx)."""
 
 
+class RedirectError(APIError):
+    """flinkey (or a proxy) redirected to another host, or redirected too often.
+
+    The client never sends credentials to a host other than its base URL's, so a redirect there
+    is refused instead of followed.
+    """
+
+
 class ResponseDecodeError(FlinkeyError):
     """A successful response whose body is not the JSON the API documents."""
 
@@ -126,11 +142,23 @@ class ResponseDecodeError(FlinkeyError):
 
 
 class TransportError(FlinkeyError):
-    """The request got no HTTP answer (connection refused, reset, DNS, ...)."""
+    """The request got no HTTP answer (connection refused, reset, DNS, ...).
+
+    ``request_sent`` is False only when the request provably never reached the server
+    (connection refused, DNS failure, connect timeout), so even a POST may be retried.
+    """
+
+    def __init__(self, message: str, *, request_sent: bool = True, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.request_sent = request_sent
 
 
 class FlinkeyTimeoutError(TransportError, TimeoutError):
     """The call did not finish within its deadline, retries included."""
+
+
+class ClientClosedError(FlinkeyError, RuntimeError):
+    """The client was closed, before this call or while it was in flight."""
 
 
 class WrongEventLoopError(FlinkeyError, RuntimeError):
@@ -167,7 +195,8 @@ def parse_error_body(body: bytes) -> tuple[str, str | None]:
     try:
         data: object = json.loads(text)
     except ValueError:
-        return text, None
+        title = _HTML_TITLE.search(text) if text.startswith("<") else None
+        return (" ".join(title.group(1).split()) if title else text), None
     if isinstance(data, str):
         return data, None
     if isinstance(data, Mapping):
@@ -221,12 +250,17 @@ def _path_of(url: str | None) -> str:
 def decode_json(body: bytes, **context: Any) -> Any:
     """Parse a JSON body or raise ResponseDecodeError with an excerpt."""
     if not body.strip():
-        raise ResponseDecodeError("the response body is empty", body_excerpt="", **context)
+        raise ResponseDecodeError(
+            "the response body is empty", json_path="$", body_excerpt="", **context
+        )
     try:
         return _loads(body)
     except ValueError as exc:
         raise ResponseDecodeError(
-            f"the response body is not valid JSON ({exc})", body_excerpt=excerpt(body), **context
+            f"the response body is not valid JSON ({exc})",
+            json_path="$",
+            body_excerpt=excerpt(body),
+            **context,
         ) from exc
 
 

@@ -32,70 +32,129 @@ def _selects(query: Query[Any] | None) -> bool:
 
 
 class Services:
-    """Service contracts ("flinkey Go") of the customer's boxes."""
+    """Service contracts ("flinkey Go") of the customer's boxes.
+
+    Every method takes ``customer_id=`` (override the client's default for this call),
+    ``timeout=`` (this call's deadline in seconds, retries included) and ``max_retries=``.
+    """
 
     def __init__(self, client: FlinkeyClient) -> None:
         self._client = client
 
+    async def _fetch(
+        self,
+        path: tuple[str, ...],
+        query: Query[Any] | None,
+        options: dict[str, Any],
+    ) -> Any:
+        """GET a path with the query's options and return the decoded JSON body."""
+        qs = _query_string(query)
+        response = await self._client.get(path, query_string=qs, **options)
+        return response.json(), response.context()
+
     @overload
     async def list(
-        self, query: Query[Selected], *, customer_id: int | None = None
+        self,
+        query: Query[Selected],
+        *,
+        customer_id: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
     ) -> builtins.list[PartialService]: ...
     @overload
     async def list(
-        self, query: Query[Full] | None = None, *, customer_id: int | None = None
+        self,
+        query: Query[Full] | None = None,
+        *,
+        customer_id: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
     ) -> builtins.list[Service]: ...
     async def list(
-        self, query: Query[Any] | None = None, *, customer_id: int | None = None
+        self,
+        query: Query[Any] | None = None,
+        *,
+        customer_id: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
     ) -> builtins.list[Service] | builtins.list[PartialService]:
         """Return the customer's services (GET /services); a ``select()`` makes them partial."""
-        qs = _query_string(query)
-        response = await self._client.get(("services",), query_string=qs, customer_id=customer_id)
-        if _selects(query):
-            return structure_list(response.json(), PartialService, **response.context())
-        return structure_list(response.json(), Service, **response.context())
+        options = {"customer_id": customer_id, "timeout": timeout, "max_retries": max_retries}
+        data, context = await self._fetch(("services",), query, options)
+        model = PartialService if _selects(query) else Service
+        return structure_list(data, model, **context)  # type: ignore[return-value]
 
     @overload
     async def get(
-        self, service_id: int, query: Query[Selected], *, customer_id: int | None = None
+        self,
+        service_id: int,
+        query: Query[Selected],
+        *,
+        customer_id: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
     ) -> PartialService: ...
     @overload
     async def get(
-        self, service_id: int, query: Query[Full] | None = None, *, customer_id: int | None = None
+        self,
+        service_id: int,
+        query: Query[Full] | None = None,
+        *,
+        customer_id: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
     ) -> Service: ...
     async def get(
-        self, service_id: int, query: Query[Any] | None = None, *, customer_id: int | None = None
+        self,
+        service_id: int,
+        query: Query[Any] | None = None,
+        *,
+        customer_id: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
     ) -> Service | PartialService:
         """Return one service by its database id (GET /services/{serviceId})."""
-        sid = check_id(service_id, "service_id")
-        qs = _query_string(query)
-        response = await self._client.get(
-            ("services", str(sid)), query_string=qs, customer_id=customer_id
-        )
-        if _selects(query):
-            return structure_one(response.json(), PartialService, **response.context())
-        return structure_one(response.json(), Service, **response.context())
+        path = ("services", str(check_id(service_id, "service_id")))
+        options = {"customer_id": customer_id, "timeout": timeout, "max_retries": max_retries}
+        data, context = await self._fetch(path, query, options)
+        model = PartialService if _selects(query) else Service
+        return structure_one(data, model, **context)  # type: ignore[return-value]
 
     @overload
     async def get_product(
-        self, service_id: int, query: Query[Selected], *, customer_id: int | None = None
+        self,
+        service_id: int,
+        query: Query[Selected],
+        *,
+        customer_id: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
     ) -> PartialProduct: ...
     @overload
     async def get_product(
-        self, service_id: int, query: Query[Full] | None = None, *, customer_id: int | None = None
+        self,
+        service_id: int,
+        query: Query[Full] | None = None,
+        *,
+        customer_id: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
     ) -> Product: ...
     async def get_product(
-        self, service_id: int, query: Query[Any] | None = None, *, customer_id: int | None = None
+        self,
+        service_id: int,
+        query: Query[Any] | None = None,
+        *,
+        customer_id: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
     ) -> Product | PartialProduct:
         """Return the product a service is paired with (GET /services/{serviceId}/products)."""
-        sid = check_id(service_id, "service_id")
-        qs = _query_string(query)
-        response = await self._client.get(
-            ("services", str(sid), "products"), query_string=qs, customer_id=customer_id
-        )
-        if _selects(query):
-            return structure_one(response.json(), PartialProduct, **response.context())
-        return structure_one(response.json(), Product, **response.context())
+        path = ("services", str(check_id(service_id, "service_id")), "products")
+        options = {"customer_id": customer_id, "timeout": timeout, "max_retries": max_retries}
+        data, context = await self._fetch(path, query, options)
+        model = PartialProduct if _selects(query) else Product
+        return structure_one(data, model, **context)  # type: ignore[return-value]
 
     @overload
     def iterate(

@@ -86,5 +86,28 @@ def test_demo_runs_as_a_module() -> None:
     assert done.returncode == 0, done.stderr
     assert "GET /services -> 5 services" in done.stdout
     assert "caught NotFoundError: status=404" in done.stdout
+    assert (
+        "GET /services?$filter=contains(name,'Berlin')%20and%20id%20lt%20200&$select=id,name"
+        " -> 2 partial services"
+    ) in done.stdout
     assert "1 token request(s) (token reused)" in done.stdout
     assert done.stderr == ""
+
+
+async def test_demo_without_the_odata_parser(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without the testing extra, the demo still runs, with a query the fake needs no parser for."""
+    import importlib.util
+
+    from flinkey_async._demo import run_demo
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "odata_query" else real(name)
+    )
+    assert await run_demo() == EXIT_OK
+    out = capsys.readouterr().out
+    assert "install flinkey-async[testing]" in out
+    assert "GET /services?$select=id,name&$orderby=name%20desc&$top=2 -> 2 partial services" in out
+    assert "Rental Munich" in out.split("5. GET")[1].split("6. GET")[0]

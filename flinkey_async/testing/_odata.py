@@ -29,6 +29,7 @@ _COMPARE: Final[dict[str, Callable[[Any, Any], bool]]] = {
     "Gt": operator.gt,
     "GtE": operator.ge,
 }
+_PROPERTY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DATE_PARTS: Final = ("year", "month", "day", "hour", "minute", "second")
 
 
@@ -154,15 +155,24 @@ def _split_top_level(text: str) -> Iterator[str]:
 
 
 def _order(rows: list[JSON], orderby: str, entity: Entity) -> list[JSON]:
-    keys = []
+    keys: list[tuple[Callable[[JSON], Any], bool]] = []
     for item in _split_top_level(orderby):
         text, _, direction = item.strip().rpartition(" ")
         if direction not in ("asc", "desc"):
             text, direction = item.strip(), "asc"
-        keys.append((_parse(text), direction == "desc"))
-    for node, descending in reversed(keys):
-        rows = sorted(rows, key=lambda row: _sort_key(_eval(node, row, entity)), reverse=descending)
+        keys.append((_sort_value(text, entity), direction == "desc"))
+    for value, descending in reversed(keys):
+        rows = sorted(rows, key=lambda row: _sort_key(value(row)), reverse=descending)
     return rows
+
+
+def _sort_value(text: str, entity: Entity) -> Callable[[JSON], Any]:
+    """Return row -> value for one $orderby key; a plain property needs no OData parser."""
+    if _PROPERTY.fullmatch(text):
+        name = entity.check(text)
+        return lambda row: row.get(name)
+    node = _parse(text)
+    return lambda row: _eval(node, row, entity)
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

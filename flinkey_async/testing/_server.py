@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import secrets
 import threading
 import time
@@ -42,12 +43,13 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @attrs.frozen
 class RecordedRequest:
-    """One request as it arrived: method, raw path with query string, headers and body."""
+    """One request as it arrived: method, raw path with query string, headers, body, time."""
 
     method: str
     raw_path: str
     headers: CIMultiDictProxy[str]
     body: bytes
+    received: float = attrs.field(factory=time.monotonic, eq=False)
 
     @property
     def path(self) -> str:
@@ -70,13 +72,14 @@ class FakeFlinkey:
         username: str = USERNAME,
         password: str = PASSWORD,
         customers: tuple[int, ...] | None = None,
-        token_lifetime: int = 3600,
+        token_lifetime: float = 3600,
         store: FakeStore | None = None,
     ) -> None:
         self.api_key = api_key
         self.username = username
         self.password = password
         self.token_lifetime = token_lifetime
+        self._next_lifetimes: list[float] = []
         self.store = seeded_store() if store is None else store
         # The customers the API manager may act for (default: every customer in the store).
         self.customers = set(self.store.customers if customers is None else customers)
@@ -102,7 +105,14 @@ class FakeFlinkey:
 
     async def start(self, *, host: str = "127.0.0.1", port: int = 0) -> URL:
         """Start serving on host:port (0 picks a free port) and return the base URL."""
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        # handler_cancellation: a client that hangs up (or is cancelled) ends a delayed fault.
+        runner = web.AppRunner(
+            self.app,
+            access_log=None,
+            handle_signals=False,
+            handler_cancellation=True,
+            shutdown_timeout=5.0,
+        )
         await runner.setup()
         site = web.TCPSite(runner, host, port, reuse_address=True)
         await site.start()
@@ -161,12 +171,33 @@ class FakeFlinkey:
     # -- test controls -----------------------------------------------------------------------
 
     def expire_tokens(self) -> None:
-        """Make every issued token invalid, as if they had all expired."""
+        """Make every issued token invalid at once (the client learns it from a 401)."""
         self._tokens.clear()
 
     def issued_tokens(self) -> list[str]:
         """Every access token this server has issued, oldest first."""
         return list(self._issued)
+
+    def schedule_token_lifetimes(self, *seconds: float) -> None:
+        """Give the next tokens these lifetimes, in order (expires_in is rounded up to whole s).
+
+        Later tokens get token_lifetime again. A token the client renews on time never
+        causes a 401; use expire_tokens() for a token that dies early.
+        """
+        if any(not 0 < s < float("inf") for s in seconds):
+            raise ValueError("token lifetimes must be positive, finite numbers of seconds")
+        self._next_lifetimes.extend(seconds)
+
+    def count(self, path: str | None = None, *, method: str | None = None) -> int:
+        """How many requests (attempts) arrived, optionally only to a path and/or method.
+
+        path is the full path ("/v3/services"); the query string is ignored.
+        """
+        return sum(
+            1
+            for r in self.requests
+            if (path is None or r.path == path) and (method is None or r.method == method.upper())
+        )
 
     def token_requests(self) -> list[RecordedRequest]:
         """The recorded POST /oauth2/token requests."""
@@ -237,10 +268,15 @@ class FakeFlinkey:
                 status=400,
             )
         token = secrets.token_urlsafe(32)
-        self._tokens[token] = time.monotonic() + self.token_lifetime
+        lifetime = self._next_lifetimes.pop(0) if self._next_lifetimes else self.token_lifetime
+        self._tokens[token] = time.monotonic() + lifetime
         self._issued.append(token)
         return web.json_response(
-            {"access_token": token, "expires_in": str(self.token_lifetime), "token_type": "Bearer"}
+            {
+                "access_token": token,
+                "expires_in": str(math.ceil(lifetime)),
+                "token_type": "Bearer",
+            }
         )
 
     def _authorize(self, request: web.Request) -> web.Response | int:

@@ -1,0 +1,153 @@
+"""When to retry, how long to wait, and the client-wide cooldown (pure, except Cooldown.wait)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+from typing import Final
+
+import attrs
+
+from ._errors import APIError, FlinkeyError, RateLimitError, ServerError, TransportError
+
+RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
+COOLDOWN_STATUSES: Final = frozenset({429, 503})
+IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFAULT_MAX_RETRIES: Final = 3
+DEFAULT_BACKOFF_INITIAL: Final = 0.5
+DEFAULT_BACKOFF_MAX: Final = 8.0
+DEFAULT_MAX_RETRY_AFTER: Final = 60.0
+
+
+def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{attribute.name} must be a number of seconds")
+    if not 0 <= value < float("inf"):
+        raise ValueError(f"{attribute.name} must be zero or a positive, finite number")
+
+
+def _retries(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{attribute.name} must be an int")
+    if value < 0:
+        raise ValueError(f"{attribute.name} must be >= 0 (0 disables retries)")
+
+
+@attrs.frozen
+class RetryPolicy:
+    """How a call is retried: attempt budget, full-jitter backoff and the Retry-After cap."""
+
+    max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES, validator=_retries)
+    backoff_initial: float = attrs.field(default=DEFAULT_BACKOFF_INITIAL, validator=_non_negative)
+    backoff_max: float = attrs.field(default=DEFAULT_BACKOFF_MAX, validator=_non_negative)
+    max_retry_after: float = attrs.field(default=DEFAULT_MAX_RETRY_AFTER, validator=_non_negative)
+
+    def backoff(self, retries_taken: int) -> float:
+        """Return a full-jitter delay: uniform(0, min(backoff_max, initial * 2**retries))."""
+        ceiling = min(self.backoff_max, self.backoff_initial * 2.0 ** min(retries_taken, 62))
+        return random.uniform(0.0, ceiling)
+
+    def delay(self, exc: BaseException, retries_taken: int) -> float | None:
+        """Return the seconds to wait before retrying after exc, or None to give up now."""
+        if retries_taken >= self.max_retries:
+            return None
+        verdict = is_retryable(exc, max_retry_after=self.max_retry_after)
+        if verdict is False:
+            return None
+        if verdict is True:
+            return self.backoff(retries_taken)
+        return verdict
+
+
+def is_retryable(
+    exc: BaseException, *, max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
+) -> bool | float:
+    """Say whether a failed call may be retried; a float is the server's Retry-After in seconds.
+
+    GET is retried on transport errors and on 429, 502, 503 and 504; any method is retried
+    when the request provably never reached the server. A Retry-After above max_retry_after
+    means "do not retry". Usable as ``stamina.retry(on=flinkey_async.is_retryable)``.
+    """
+    if not isinstance(exc, FlinkeyError):
+        return False
+    idempotent = (exc.method or "").upper() in IDEMPOTENT_METHODS
+    if isinstance(exc, TransportError):
+        return idempotent or not exc.request_sent
+    if not (isinstance(exc, RateLimitError | ServerError) and exc.status in RETRY_STATUSES):
+        return False
+    if not idempotent:
+        return False
+    if exc.retry_after is None:
+        return True
+    return False if exc.retry_after > max_retry_after else float(exc.retry_after)
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Return Retry-After (delta-seconds or an HTTP-date) as seconds from now, or None."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        current = time.time() if now is None else now
+        seconds = when.timestamp() - current
+    if seconds != seconds or seconds == float("inf"):  # NaN or infinity: not a usable hint
+        return None
+    return max(seconds, 0.0)
+
+
+class Cooldown:
+    """A client-wide "not before" time set by a 429/503 with Retry-After, honoured by every call."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._not_before = 0.0
+        self._cause: APIError | None = None
+
+    def extend(self, error: APIError) -> None:
+        """Push the not-before time out to now + error.retry_after (never pull it in)."""
+        if error.retry_after is None or error.status not in COOLDOWN_STATUSES:
+            return
+        until = self._clock() + error.retry_after
+        if until > self._not_before:
+            self._not_before = until
+            self._cause = error
+
+    def remaining(self) -> float:
+        """Seconds until requests may be sent again (0 when there is no cooldown)."""
+        return max(0.0, self._not_before - self._clock())
+
+    async def wait(
+        self,
+        deadline: float,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        *,
+        method: str,
+        url: str,
+        retries_taken: int = 0,
+    ) -> None:
+        """Sleep until the cooldown ends; raise at once if it ends after the call's deadline."""
+        while (left := self.remaining()) > 0:
+            if self._clock() + left > deadline and self._cause is not None:
+                cause = self._cause
+                raise type(cause)(
+                    f"flinkey asked this client to wait {left:.1f} s (HTTP {cause.status} "
+                    f"with Retry-After), beyond this call's deadline",
+                    status=cause.status,
+                    method=method,
+                    url=url,
+                    retry_after=left,
+                    retries_taken=retries_taken,
+                )
+            await sleep(left)
