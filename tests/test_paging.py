@@ -14,9 +14,11 @@ from yarl import URL
 from flinkey_async import (
     UNSET,
     FlinkeyClient,
+    FlinkeyTimeoutError,
     Pager,
     PartialService,
     Query,
+    ServerError,
     Service,
     fields,
 )
@@ -344,12 +346,32 @@ async def test_a_failing_page_raises_and_can_be_retried(
 ) -> None:
     """An error on a page propagates; the next __anext__ asks for the same page again."""
     ids = _fill(fake, 150)
-    fake.faults.add("/v3/services", Fault(status=500), times=1)
-    pages = client.services.iterate().pages()
-    with pytest.raises(Exception, match=r"500|Internal"):
+    fake.faults.add("/v3/services", Fault(status=503), times=1)
+    pages = client.services.iterate(max_retries=0).pages()
+    with pytest.raises(ServerError):
         await anext(pages)
     assert [x.id for x in await anext(pages)] == ids[:100]
     assert _queries(fake)[:2] == ["$orderby=id&$top=100&$skip=0"] * 2
+
+
+async def test_timeout_and_max_retries_apply_to_each_page(
+    fake: FakeFlinkey, client: FlinkeyClient
+) -> None:
+    """A failing page is retried (max_retries) within its own deadline (timeout)."""
+    ids = _fill(fake, 150)
+    fake.faults.add("/v3/services", Fault(status=503), times=1)
+    pager = client.services.iterate(timeout=5, max_retries=1)
+    assert [x.id async for x in pager] == ids
+    assert len(_queries(fake)) == 3  # the first page twice, then the short second page
+    fake.requests.clear()
+    fake.faults.add("/v3/services", Fault(status=503), times=1)
+    with pytest.raises(ServerError):
+        [x async for x in client.services.iterate(max_retries=0)]
+    assert len(_queries(fake)) == 1
+    fake.requests.clear()
+    fake.faults.add("/v3/services", Fault(status=None, delay=0.3), times=1)
+    with pytest.raises(FlinkeyTimeoutError):
+        [x async for x in client.services.iterate(timeout=0.05)]
 
 
 @pytest.mark.parametrize(
@@ -367,6 +389,11 @@ async def test_a_failing_page_raises_and_can_be_retried(
         ({"customer_id": "1"}, TypeError),
         ({"customer_id": True}, TypeError),
         ({"query": "$top=5"}, TypeError),
+        ({"timeout": 0}, ValueError),
+        ({"timeout": float("inf")}, ValueError),
+        ({"timeout": "5"}, TypeError),
+        ({"max_retries": -1}, ValueError),
+        ({"max_retries": 1.0}, TypeError),
         ({"query": 5}, TypeError),
     ],
 )

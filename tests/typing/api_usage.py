@@ -114,7 +114,9 @@ async def walk(client: FlinkeyClient) -> None:
     s = fields(Service)
     assert_type(client.services.iterate(), Pager[Service])
     assert_type(client.services.iterate(Query().top(5), page_size=50), Pager[Service])
-    pager = client.services.iterate(Query().select(s.id), max_items=10, customer_id=2)
+    pager = client.services.iterate(
+        Query().select(s.id), max_items=10, customer_id=2, timeout=5, max_retries=0
+    )
     assert_type(pager, Pager[PartialService])
     async for service in client.services.iterate(Query().filter(s.id > 1)):
         assert_type(service, Service)
