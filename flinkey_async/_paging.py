@@ -71,6 +71,7 @@ def item_key(item: Any) -> Hashable:
 class Pager(Generic[T]):
     """All items of a list query, fetched in pages: ``async for item in pager``.
 
+    Get one from ``client.services.iterate()``, which checks the arguments before any I/O.
     ``pager.pages()`` yields one list per page instead. Pages are requested one at a time,
     and only when the loop needs them; no request runs between items, so leaving the loop
     early (``break``, an exception, cancellation) leaves nothing running. Each ``async for``
