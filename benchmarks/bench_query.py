@@ -1,6 +1,7 @@
 """Build + render a typical five-option query, against a hand-written f-string of the same.
 
-Run: python benchmarks/bench_query.py  (writes its results to /work/notes/odata-bench.txt too)
+Run: python benchmarks/bench_query.py  (writes its results to /work/notes/odata-bench.txt too,
+when that folder exists); benchmarks/run.py runs it with --json.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ import statistics
 import sys
 import timeit
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import emit, parse_args, table
 
 from flinkey_async import Query, Service, fields
 
@@ -46,10 +51,12 @@ def median_us(func: object, number: int) -> float:
 
 
 def main() -> None:
-    """Measure both, print and save the figures."""
+    """Measure both, print the figures (and save them when run by hand)."""
+    args = parse_args(__doc__.splitlines()[0])
     assert builder() == by_hand(), (builder(), by_hand())
-    built = median_us(builder, 5_000)
-    hand = median_us(by_hand, 200_000)
+    scale = 5 if args.quick else 1
+    built = median_us(builder, 5_000 // scale)
+    hand = median_us(by_hand, 200_000 // scale)
     lines = [
         f"flinkey_async query builder benchmark ({platform.python_implementation()} "
         f"{sys.version.split()[0]}, median of {REPEATS} repeats)",
@@ -58,9 +65,37 @@ def main() -> None:
         f"hand-written f-string:             {hand:8.3f} us/query",
         f"ratio builder / f-string:          {built / hand:8.0f}x",
     ]
-    print("\n".join(lines))
-    if NOTES.parent.is_dir():
-        NOTES.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if not args.json:
+        print("\n".join(lines))
+        if NOTES.parent.is_dir() and not args.quick:
+            NOTES.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return
+    rows = [
+        ["Query builder (build + render + encode)", f"{built:.2f}", f"{built / hand:,.0f}x"],
+        ["hand-written f-string (pre-escaped)", f"{hand:.3f}", "1x"],
+    ]
+    markdown = "\n".join(
+        [
+            "A five-option query (two conditions, select, orderby, top, skip), built and "
+            f"rendered per call; median of {REPEATS} repeats.",
+            "",
+            f"`{builder()}`",
+            "",
+            table(["way", "µs per query", "vs f-string"], rows),
+            "",
+            "The f-string has no escaping or checks; the builder validates, escapes and "
+            "percent-encodes.",
+        ]
+    )
+    emit(
+        {
+            "name": "query",
+            "title": "Query building (bench_query.py)",
+            "markdown": markdown,
+            "figures": {"builder_us": built, "fstring_us": hand, "ratio": built / hand},
+        },
+        args.json,
+    )
 
 
 if __name__ == "__main__":

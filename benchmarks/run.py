@@ -1,7 +1,7 @@
 """Run every benchmark (each bench_*.py in its own process) and write benchmarks/README.md.
 
-python benchmarks/run.py            # full run, rewrites benchmarks/README.md (~1 min)
-python benchmarks/run.py --quick    # smaller run, prints only (~15 s)
+python benchmarks/run.py            # full run, rewrites benchmarks/README.md (~2 min)
+python benchmarks/run.py --quick    # smaller run, prints only (~30 s)
 """
 
 from __future__ import annotations

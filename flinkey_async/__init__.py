@@ -45,6 +45,7 @@ from ._models import (
     Service,
     UnsetType,
 )
+from ._paging import Pager
 from ._query import Full, Query, Selected
 from ._retry import RetryPolicy, is_retryable
 from ._secret import Secret
@@ -71,6 +72,7 @@ __all__ = [
     "NotFoundError",
     "OrderKey",
     "PRODUCTION_URL",
+    "Pager",
     "PartialProduct",
     "PartialService",
     "Product",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, overload
 from ._bulk import check_concurrency, check_ids, fetch_many, raise_for_failures
 from ._convert import structure_list, structure_one
 from ._models import PartialProduct, PartialService, Product, Service
+from ._paging import DEFAULT_PAGE_SIZE, Pager, check_call_options
 from ._query import Full, Query, Selected
 from ._validate import check_id
 
@@ -156,6 +157,63 @@ class Services:
         return structure_one(data, model, **context)  # type: ignore[return-value]
 
     @overload
+    def iterate(
+        self,
+        query: Query[Selected],
+        *,
+        page_size: int = ...,
+        max_items: int | None = ...,
+        customer_id: int | None = ...,
+        timeout: float | None = ...,
+        max_retries: int | None = ...,
+    ) -> Pager[PartialService]: ...
+    @overload
+    def iterate(
+        self,
+        query: Query[Full] | None = None,
+        *,
+        page_size: int = ...,
+        max_items: int | None = ...,
+        customer_id: int | None = ...,
+        timeout: float | None = ...,
+        max_retries: int | None = ...,
+    ) -> Pager[Service]: ...
+    def iterate(
+        self,
+        query: Query[Any] | None = None,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        max_items: int | None = None,
+        customer_id: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> Pager[Service] | Pager[PartialService]:
+        """Return a Pager over all the customer's services: ``async for s in ...iterate(q)``.
+
+        Pages of ``page_size`` are fetched with ``$skip``/``$top``, one request at a time; the
+        query's ``skip`` is the start, its ``top`` and ``max_items`` cap the total, and a query
+        without ``orderby`` is ordered by ``id``. ``timeout`` and ``max_retries`` apply to each
+        page request (bound the whole walk with ``asyncio.timeout``). Arguments are checked
+        here, before any I/O.
+        """
+        self._check_customer(customer_id)
+        check_call_options(timeout, max_retries)
+
+        async def fetch(page: Query[Any]) -> builtins.list[Any]:
+            items: builtins.list[Any] = await self.list(
+                page, customer_id=customer_id, timeout=timeout, max_retries=max_retries
+            )
+            return items
+
+        return Pager(fetch, query, page_size=page_size, max_items=max_items)
+
+    def _check_customer(self, customer_id: int | None) -> None:
+        if customer_id is not None:
+            check_id(customer_id, "customer_id")
+        elif self._client.customer_id is None:
+            raise ValueError("no customer_id: pass customer_id= to FlinkeyClient or to this call")
+
+    @overload
     async def get_many(
         self,
         service_ids: Iterable[int],
@@ -201,10 +259,7 @@ class Services:
         """
         ids = check_ids(service_ids, "service_ids")
         limit = check_concurrency(concurrency)
-        if customer_id is not None:
-            check_id(customer_id, "customer_id")
-        elif self._client.customer_id is None:
-            raise ValueError("no customer_id: pass customer_id= to FlinkeyClient or to this call")
+        self._check_customer(customer_id)
         if not ids:
             return []
 

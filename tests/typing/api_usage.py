@@ -15,6 +15,7 @@ from flinkey_async import (
     Full,
     ModelFields,
     OrderKey,
+    Pager,
     PartialProduct,
     PartialService,
     Product,
@@ -106,3 +107,26 @@ async def fetch(client: FlinkeyClient) -> None:
         first.termination_date.astimezone(UTC)
     if first.name is not UNSET:
         assert_type(first.name, str)
+
+
+async def walk(client: FlinkeyClient) -> None:
+    """iterate() returns a Pager of Service, or of PartialService after select()."""
+    s = fields(Service)
+    assert_type(client.services.iterate(), Pager[Service])
+    assert_type(client.services.iterate(Query().top(5), page_size=50), Pager[Service])
+    pager = client.services.iterate(
+        Query().select(s.id), max_items=10, customer_id=2, timeout=5, max_retries=0
+    )
+    assert_type(pager, Pager[PartialService])
+    async for service in client.services.iterate(Query().filter(s.id > 1)):
+        assert_type(service, Service)
+    async for partial in pager:
+        assert_type(partial, PartialService)
+    async for page in client.services.iterate().pages():
+        assert_type(page, list[Service])
+    async for partial_page in pager.pages():
+        assert_type(partial_page, list[PartialService])
+    assert_type(pager.page_size, int)
+    assert_type(pager.max_items, int | None)
+    client.services.iterate(page_size="100")  # type: ignore[call-overload]
+    _wrong: Pager[Service] = client.services.iterate(Query().select(s.id))  # type: ignore[assignment]

@@ -1,0 +1,238 @@
+"""Pager: walk a list endpoint page by page with $skip/$top, one request at a time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Hashable
+from typing import Any, Final, Generic, Self, TypeVar
+
+from ._fields import F
+from ._query import Query
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE: Final = 100
+MAX_PAGE_SIZE: Final = 10_000
+
+log = logging.getLogger("flinkey_async")
+
+FetchPage = Callable[[Query[Any]], Awaitable[list[T]]]
+
+
+def check_page_size(value: object) -> int:
+    """Return a valid page size (an int from 1 to MAX_PAGE_SIZE)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"page_size must be an int, not {type(value).__name__}")
+    if not 1 <= value <= MAX_PAGE_SIZE:
+        raise ValueError(f"page_size must be from 1 to {MAX_PAGE_SIZE:,}, got {value}")
+    return value
+
+
+def check_max_items(value: object) -> int | None:
+    """Return a valid item limit (None, or an int >= 0)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"max_items must be an int or None, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"max_items must be >= 0, got {value}")
+    return value
+
+
+def check_call_options(timeout: object, max_retries: object) -> None:
+    """Check the per-request options a walk passes on (None keeps the client's setting)."""
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise TypeError("timeout must be a number of seconds or None")
+        if not 0 < timeout < float("inf"):
+            raise ValueError("timeout must be a positive, finite number of seconds")
+    if max_retries is not None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+            raise TypeError("max_retries must be an int or None")
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0 (0 disables retries)")
+
+
+def check_query(value: object) -> Query[Any]:
+    """Return the query to page through (a Query, or an empty one for None)."""
+    if value is None:
+        return Query()
+    if not isinstance(value, Query):
+        raise TypeError(f"query must be a flinkey_async.Query or None, not {value!r}")
+    return value
+
+
+def item_key(item: Any) -> Hashable:
+    """Identify an item for the repeated-page guard: its id when it has one, else itself."""
+    key = getattr(item, "id", None)
+    return key if key.__class__ is int else item
+
+
+class Pager(Generic[T]):
+    """All items of a list query, fetched in pages: ``async for item in pager``.
+
+    Get one from ``client.services.iterate()``, which checks the arguments before any I/O.
+    ``pager.pages()`` yields one list per page instead. Pages are requested one at a time,
+    and only when the loop needs them; no request runs between items, so leaving the loop
+    early (``break``, an exception, cancellation) leaves nothing running. Each ``async for``
+    starts a fresh walk from the first page. Only the current page is held in memory.
+
+    Paging steps ``$skip``/``$top`` over the query: its ``skip`` is the start, its ``top`` and
+    ``max_items`` cap the total. A query without ``orderby`` is ordered by ``id`` (``$skip``
+    paging needs a stable order); a ``select`` without ``id`` also selects ``id``, so a
+    repeated page can be told from equal rows.
+
+    Guards against servers that do not page as asked: a page shorter than asked is the last;
+    a page longer than asked (``$top`` ignored) is kept whole and the walk continues after
+    it; items already on the previous page (``$skip`` ignored, or rows shifting between
+    requests) are dropped, and a page with nothing new ends the walk.
+    """
+
+    __slots__ = ("_fetch", "_max_items", "_page_size", "_query")
+
+    def __init__(
+        self,
+        fetch: FetchPage[T],
+        query: Query[Any] | None = None,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        max_items: int | None = None,
+    ) -> None:
+        self._query = check_query(query)
+        self._page_size = check_page_size(page_size)
+        self._max_items = check_max_items(max_items)
+        self._fetch = fetch
+
+    @property
+    def query(self) -> Query[Any]:
+        """The caller's query, as given (before the paging options are applied)."""
+        return self._query
+
+    @property
+    def page_size(self) -> int:
+        """The number of items asked for per request."""
+        return self._page_size
+
+    @property
+    def max_items(self) -> int | None:
+        """The most items the walk yields (None: no limit besides the query's ``top``)."""
+        return self._max_items
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self._query!r}, page_size={self._page_size}, "
+            f"max_items={self._max_items})"
+        )
+
+    def pages(self) -> AsyncIterator[list[T]]:
+        """Iterate page by page: each a non-empty list of items (after the guards)."""
+        return self._walk()
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._items()
+
+    async def _items(self) -> AsyncGenerator[T, None]:
+        # An async generator: cheaper per item than a class's __anext__. Between items it
+        # holds only the current page; closing it early (break, GC) has nothing to clean up.
+        async for page in self._walk():
+            for item in page:
+                yield item
+            del page  # let it go before the next page arrives (less for the GC to scan)
+
+    def _walk(self) -> _PageIterator[T]:
+        return _PageIterator(self._fetch, self._query, self._page_size, self._max_items)
+
+
+class _PageIterator(AsyncIterator[list[T]]):
+    """The walk itself: one request per ``__anext__``, holding only the previous page's keys."""
+
+    __slots__ = (
+        "_base",
+        "_busy",
+        "_delivered",
+        "_done",
+        "_fetch",
+        "_limit",
+        "_offset",
+        "_page_size",
+        "_previous",
+    )
+
+    def __init__(
+        self, fetch: FetchPage[T], query: Query[Any], page_size: int, max_items: int | None
+    ) -> None:
+        limits = [n for n in (query.top_value, max_items) if n is not None]
+        self._limit: int | None = min(limits) if limits else None
+        self._offset = query.skip_value or 0
+        base = query.top(None).skip(None)
+        if not base.orderby_keys:
+            log.debug("paging without orderby: ordering by id so that $skip pages are stable")
+            base = base.orderby(F("id"))
+        if base.select_fields and "id" not in base.select_fields:
+            base = base.select(F("id"))
+        self._base = base
+        self._fetch = fetch
+        self._page_size = page_size
+        self._delivered = 0
+        self._previous: frozenset[Hashable] = frozenset()
+        self._done = False
+        self._busy = False
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> list[T]:
+        if self._busy:
+            raise RuntimeError("a page is already being fetched; pages are fetched one at a time")
+        if self._done:
+            raise StopAsyncIteration
+        self._busy = True
+        try:
+            page = await self._next_page()
+        finally:
+            self._busy = False
+        if page is None:
+            self._done = True
+            self._previous = frozenset()
+            raise StopAsyncIteration
+        return page
+
+    async def aclose(self) -> None:
+        """End the walk: later ``__anext__`` calls stop at once."""
+        self._done = True
+        self._previous = frozenset()
+
+    async def _next_page(self) -> list[T] | None:
+        """Fetch the next page and apply the guards; None when the walk is over."""
+        remaining = None if self._limit is None else self._limit - self._delivered
+        if remaining is not None and remaining <= 0:
+            return None
+        asked = self._page_size if remaining is None else min(self._page_size, remaining)
+        items = await self._fetch(self._base.top(asked).skip(self._offset))
+        received = len(items)
+        self._offset += received
+        if received > asked:
+            log.warning(
+                "the server returned %d items for $top=%d; keeping them all", received, asked
+            )
+        keys = list(map(item_key, items))
+        previous, self._previous = self._previous, frozenset(keys)
+        if previous.isdisjoint(keys):
+            fresh = items
+        else:
+            fresh = [item for item, key in zip(items, keys, strict=True) if key not in previous]
+        if len(fresh) < received:
+            log.warning(
+                "dropped %d of %d items already on the previous page "
+                "(the data changed between pages, or the server ignores $skip)",
+                received - len(fresh),
+                received,
+            )
+        if remaining is not None:
+            del fresh[remaining:]
+        if received < asked or not fresh:
+            self._done = True  # a short page is the last; a page with nothing new ends a loop
+        if not fresh:
+            return None
+        self._delivered += len(fresh)
+        return fresh
