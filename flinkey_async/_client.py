@@ -14,7 +14,7 @@ import attrs
 from yarl import URL
 
 from ._auth import Token, TokenManager, request_token
-from ._deadline import Deadline
+from ._deadline import Watchdog
 from ._errors import (
     APIError,
     ClientClosedError,
@@ -50,7 +50,6 @@ UAT_URL: Final = "https://api-uat.flinkey.de/v3"
 DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_CONNECT_TIMEOUT: Final = 10.0
 DEFAULT_LIMIT: Final = 100
-DEFAULT_READ_TIMEOUT: Final = 15.0
 DEFAULT_MAX_BODY_BYTES: Final = 32 * 1024 * 1024
 USER_AGENT: Final = f"flinkey-async/{__version__}"
 _WHAT_TO_DO: Final = (
@@ -83,7 +82,7 @@ class FlinkeyClient:
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         limit: int = DEFAULT_LIMIT,
         limit_per_host: int = 0,
-        read_timeout: float = DEFAULT_READ_TIMEOUT,
+        read_timeout: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         backoff_initial: float = DEFAULT_BACKOFF_INITIAL,
         backoff_max: float = DEFAULT_BACKOFF_MAX,
@@ -100,7 +99,10 @@ class FlinkeyClient:
         # Connection-pool bounds of the session this client creates (0: no limit, as in aiohttp).
         self._limit = check_pool_size(limit, "limit")
         self._limit_per_host = check_pool_size(limit_per_host, "limit_per_host")
-        self._read_timeout = check_seconds(read_timeout, "read_timeout")
+        # Off by default: the per-read timer costs every response; the call's deadline still holds.
+        self._read_timeout = (
+            None if read_timeout is None else check_seconds(read_timeout, "read_timeout")
+        )
         self._retry = RetryPolicy(
             max_retries=max_retries,
             backoff_initial=backoff_initial,
@@ -119,6 +121,8 @@ class FlinkeyClient:
         self._default_customer = None if customer_id is None else str(self._customer_id)
         self._cooldown = Cooldown(_loop_time)
         self._naps = Naps()
+        self._watchdog = Watchdog()
+        self._send = partial(send, origin=self._base_url, max_body_bytes=self._max_body_bytes)
         self._static_headers = {
             "flinkey-API-Key": self._api_key.reveal(),
             "User-Agent": USER_AGENT,
@@ -177,6 +181,7 @@ class FlinkeyClient:
         self._closed = True
         self._tokens.cancel()
         self._naps.wake_all()
+        self._watchdog.close()
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:
             await session.close()
@@ -248,12 +253,12 @@ class FlinkeyClient:
         session = self._ensure_session()
         deadline = _loop_time() + seconds
         retries = 0
-        timer = Deadline(deadline)
+        timer = self._watchdog.deadline(deadline)
         try:
             with timer:
                 while True:
                     try:
-                        if self._cooldown.remaining() > 0:
+                        if self._cooldown.active and self._cooldown.remaining() > 0:
                             await self._cooldown.wait(
                                 deadline,
                                 self._naps.sleep,
@@ -315,27 +320,6 @@ class FlinkeyClient:
                 "Customer-ID": customer,
             }
         return headers
-
-    async def _send(
-        self,
-        session: aiohttp.ClientSession,
-        method: str,
-        url: URL,
-        *,
-        headers: Mapping[str, str],
-        data: Mapping[str, str] | None = None,
-        attempt: int = 1,
-    ) -> RawResponse:
-        return await send(
-            session,
-            method,
-            url,
-            headers=headers,
-            data=data,
-            attempt=attempt,
-            origin=self._base_url,
-            max_body_bytes=self._max_body_bytes,
-        )
 
     def _check(self, response: RawResponse) -> RawResponse:
         if 200 <= response.status < 300:

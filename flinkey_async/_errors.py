@@ -51,7 +51,7 @@ class FlinkeyError(Exception):
         status: int | None = None,
         body_excerpt: str = "",
         method: str | None = None,
-        url: str | None = None,
+        url: object = None,
         trace_id: str | None = None,
         retry_after: float | None = None,
         retries_taken: int = 0,
@@ -61,7 +61,8 @@ class FlinkeyError(Exception):
         self.status = status
         self.body_excerpt = body_excerpt
         self.method = method
-        self.url = url
+        # A yarl URL is accepted and turned into text only now, off the success path.
+        self.url: str | None = None if url is None else str(url)
         self.trace_id = trace_id
         self.retry_after = retry_after
         self.retries_taken = retries_taken

@@ -124,6 +124,11 @@ class Cooldown:
             self._not_before = until
             self._cause = error
 
+    @property
+    def active(self) -> bool:
+        """Whether a cooldown was ever set (a cheap test before asking for the time)."""
+        return self._not_before > 0.0
+
     def remaining(self) -> float:
         """Seconds until requests may be sent again (0 when there is no cooldown)."""
         return max(0.0, self._not_before - self._clock())

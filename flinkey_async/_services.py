@@ -41,17 +41,6 @@ class Services:
     def __init__(self, client: FlinkeyClient) -> None:
         self._client = client
 
-    async def _fetch(
-        self,
-        path: tuple[str, ...],
-        query: Query[Any] | None,
-        options: dict[str, Any],
-    ) -> Any:
-        """GET a path with the query's options and return the decoded JSON body."""
-        qs = _query_string(query)
-        response = await self._client.get(path, query_string=qs, **options)
-        return response.json(), response.context()
-
     @overload
     async def list(
         self,
@@ -79,10 +68,15 @@ class Services:
         max_retries: int | None = None,
     ) -> builtins.list[Service] | builtins.list[PartialService]:
         """Return the customer's services (GET /services); a ``select()`` makes them partial."""
-        options = {"customer_id": customer_id, "timeout": timeout, "max_retries": max_retries}
-        data, context = await self._fetch(("services",), query, options)
+        response = await self._client.get(
+            ("services",),
+            query_string=_query_string(query),
+            customer_id=customer_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
         model = PartialService if _selects(query) else Service
-        return structure_list(data, model, **context)  # type: ignore[return-value]
+        return structure_list(response.json(), model, **response.context())  # type: ignore[return-value]
 
     @overload
     async def get(
@@ -115,10 +109,15 @@ class Services:
     ) -> Service | PartialService:
         """Return one service by its database id (GET /services/{serviceId})."""
         path = ("services", str(check_id(service_id, "service_id")))
-        options = {"customer_id": customer_id, "timeout": timeout, "max_retries": max_retries}
-        data, context = await self._fetch(path, query, options)
+        response = await self._client.get(
+            path,
+            query_string=_query_string(query),
+            customer_id=customer_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
         model = PartialService if _selects(query) else Service
-        return structure_one(data, model, **context)  # type: ignore[return-value]
+        return structure_one(response.json(), model, **response.context())  # type: ignore[return-value]
 
     @overload
     async def get_product(
@@ -151,10 +150,15 @@ class Services:
     ) -> Product | PartialProduct:
         """Return the product a service is paired with (GET /services/{serviceId}/products)."""
         path = ("services", str(check_id(service_id, "service_id")), "products")
-        options = {"customer_id": customer_id, "timeout": timeout, "max_retries": max_retries}
-        data, context = await self._fetch(path, query, options)
+        response = await self._client.get(
+            path,
+            query_string=_query_string(query),
+            customer_id=customer_id,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
         model = PartialProduct if _selects(query) else Product
-        return structure_one(data, model, **context)  # type: ignore[return-value]
+        return structure_one(response.json(), model, **response.context())  # type: ignore[return-value]
 
     @overload
     def iterate(

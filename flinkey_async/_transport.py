@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import aiohttp
-import attrs
 from yarl import URL
 
 from ._errors import (
@@ -31,15 +30,17 @@ REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 log = logging.getLogger("flinkey_async")
 
 
-@attrs.frozen
-class RawResponse:
-    """A finished HTTP exchange: enough to decode the body or explain a failure."""
+class RawResponse(NamedTuple):
+    """A finished HTTP exchange: enough to decode the body or explain a failure.
+
+    A NamedTuple rather than an attrs class: one is built per response, on the hot path.
+    """
 
     method: str
     target: URL
     status: int
     body: bytes
-    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    headers: Mapping[str, str]
 
     @property
     def url(self) -> str:
@@ -48,7 +49,7 @@ class RawResponse:
 
     def context(self) -> dict[str, Any]:
         """Return the keyword arguments every error about this response carries."""
-        return {"status": self.status, "method": self.method, "url": self.url}
+        return {"status": self.status, "method": self.method, "url": self.target}
 
     def error(self) -> APIError:
         """Return the APIError this (non-2xx) response stands for."""
@@ -69,7 +70,7 @@ class RawResponse:
 
 
 def make_session(
-    *, connect_timeout: float, read_timeout: float, limit: int, limit_per_host: int
+    *, connect_timeout: float, read_timeout: float | None, limit: int, limit_per_host: int
 ) -> aiohttp.ClientSession:
     """Create the session a client owns: its timeouts and pool bounds, no hidden retries."""
     timeout = aiohttp.ClientTimeout(
