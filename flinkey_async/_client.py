@@ -65,8 +65,9 @@ class FlinkeyClient:
     sleeps. GETs are retried up to ``max_retries`` times with full-jitter exponential backoff
     (``backoff_initial`` doubling up to ``backoff_max``) on transport errors and 429/502/503/504,
     honouring Retry-After up to ``max_retry_after`` seconds; a 429/503 Retry-After makes every
-    call of this client wait. ``connect_timeout`` and ``read_timeout`` bound one attempt's
-    connection set-up and each wait for data; bodies above ``max_body_bytes`` are refused.
+    call of this client wait. ``connect_timeout`` bounds one attempt's connection set-up and
+    ``read_timeout`` (off unless set) each wait for data; bodies above ``max_body_bytes`` are
+    refused.
     """
 
     def __init__(
