@@ -23,7 +23,7 @@ from _common import emit, interleaved, median_ms, parse_args, table
 
 from flinkey_async import Service
 from flinkey_async._convert import CONVERTER, structure_list
-from flinkey_async._errors import _loads, decode_json
+from flinkey_async._errors import decode_json, loads
 from flinkey_async.testing import FakeStore
 
 ITEMS = 10_000
@@ -91,7 +91,7 @@ def main() -> None:
     msgspec_decoder = msgspec.json.Decoder(list[ServiceStruct])
     lax = pydantic.TypeAdapter(list[ServiceModel])
     strict = pydantic.TypeAdapter(list[StrictServiceModel])
-    loader = "orjson" if _loads is not json.loads else "json"
+    loader = "orjson" if loads is not json.loads else "json"
     contenders: dict[str, Any] = {
         f"flinkey_async (decode_json [{loader}] + structure_list)": lambda: structure_list(
             decode_json(body), Service

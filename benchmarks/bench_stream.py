@@ -35,7 +35,7 @@ from _common import emit, median_ms, parse_args, table
 from flinkey_async import FlinkeyClient, Query, Service
 from flinkey_async._client import USER_AGENT
 from flinkey_async._convert import structure_list
-from flinkey_async._errors import _loads, decode_json
+from flinkey_async._errors import decode_json, loads
 from flinkey_async.testing import API_KEY, PASSWORD, USERNAME, FakeFlinkey
 
 PAGE = 1_000
@@ -273,7 +273,7 @@ def main() -> None:
         max(memory[name]["tracemalloc_peak_mb"], memory[name]["rss_growth_mb"])
         for name in sdk_names
     )
-    loader = "orjson" if _loads is not json.loads else "json"
+    loader = "orjson" if loads is not json.loads else "json"
     markdown = "\n".join(
         [
             f"{items:,} services in pages of {PAGE:,} ({items // PAGE + 1} requests, the last "

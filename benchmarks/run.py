@@ -83,8 +83,10 @@ def main() -> None:
     args = parser.parse_args()
     scripts = sorted(HERE.glob("bench_*.py"))
     sections = []
+    failed = False
     for script in scripts:
         result = run_one(script, args.quick)
+        failed = failed or str(result["markdown"]).startswith("FAILED")
         sections += [f"## {result['title']}", "", str(result["markdown"]), ""]
     missing = [
         f"- `{name}`: {what}" for name, what in PLANNED.items() if not (HERE / name).exists()
@@ -98,7 +100,7 @@ def main() -> None:
             "# Benchmarks",
             "",
             "Not part of the test suite. Run all of them with one command from the repository "
-            "root (needs `pip install -e '.[speed]' msgspec pydantic`):",
+            "root (needs `pip install -e '.[bench]'`):",
             "",
             "```",
             "python benchmarks/run.py          # full run; rewrites this file",
@@ -119,6 +121,8 @@ def main() -> None:
     print(text)
     if not args.quick or args.write:
         (HERE / "README.md").write_text(text.rstrip() + "\n")
+    if failed:
+        sys.exit("some benchmarks failed (see above)")
 
 
 if __name__ == "__main__":
