@@ -214,13 +214,15 @@ def raw(text: str) -> Expr:
 class _FieldsBase:
     """Field references of one model; attribute names are the model's (snake_case) names."""
 
-    __slots__ = ("_model", "_names")
+    __slots__ = ("_made", "_model", "_names")
+    _made: dict[str, Field[Any]]
     _model: type[Any]
     _names: dict[str, str]
 
     def __init__(self, model: type[Any]) -> None:
         object.__setattr__(self, "_model", model)
         object.__setattr__(self, "_names", wire_names(model))
+        object.__setattr__(self, "_made", {})
 
     def __repr__(self) -> str:
         return f"fields({self._model.__name__})"
@@ -229,12 +231,16 @@ class _FieldsBase:
         return sorted(self._names)
 
     def _field(self, name: str) -> Field[Any]:
+        made = self._made.get(name)
+        if made is not None:
+            return made  # fields are immutable, so one per name serves every query
         wire = self._names.get(name)
         if wire is None:
             close = difflib.get_close_matches(name, self._names, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise AttributeError(f"{self._model.__name__} has no field {name!r}{hint}")
-        return Field(Prop(wire))
+        made = self._made[name] = Field(Prop(wire))
+        return made
 
     if not TYPE_CHECKING:  # typed subclasses declare their attributes for mypy instead
 
@@ -279,6 +285,7 @@ class ProductFields(_FieldsBase):
     dongle_termination_timestamp: Field[datetime | None]
 
 
+_MADE: Final[dict[object, _FieldsBase]] = {}
 _TYPED: Final[dict[type[Any], type[_FieldsBase]]] = {
     Service: ServiceFields,
     PartialService: ServiceFields,
@@ -295,6 +302,9 @@ def fields(model: type[Product] | type[PartialProduct]) -> ProductFields: ...
 def fields(model: type[Any]) -> ModelFields: ...
 def fields(model: object) -> _FieldsBase:
     """Return typed references to a model's fields: ``fields(Service).is_terminated``."""
-    if not (isinstance(model, type) and attrs.has(model)):
-        raise TypeError(f"fields() takes an attrs model class, not {model!r}")
-    return _TYPED.get(model, ModelFields)(model)
+    made = _MADE.get(model) if isinstance(model, type) else None
+    if made is None:
+        if not (isinstance(model, type) and attrs.has(model)):
+            raise TypeError(f"fields() takes an attrs model class, not {model!r}")
+        made = _MADE[model] = _TYPED.get(model, ModelFields)(model)
+    return made
