@@ -8,6 +8,7 @@ from typing import Any, Final, Generic, Self, TypeVar
 
 from ._fields import F
 from ._query import Query
+from ._validate import check_retries, check_seconds
 
 T = TypeVar("T")
 
@@ -42,15 +43,9 @@ def check_max_items(value: object) -> int | None:
 def check_call_options(timeout: object, max_retries: object) -> None:
     """Check the per-request options a walk passes on (None keeps the client's setting)."""
     if timeout is not None:
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-            raise TypeError("timeout must be a number of seconds or None")
-        if not 0 < timeout < float("inf"):
-            raise ValueError("timeout must be a positive, finite number of seconds")
+        check_seconds(timeout, "timeout")
     if max_retries is not None:
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
-            raise TypeError("max_retries must be an int or None")
-        if max_retries < 0:
-            raise ValueError("max_retries must be >= 0 (0 disables retries)")
+        check_retries(max_retries)
 
 
 def check_query(value: object) -> Query[Any]:

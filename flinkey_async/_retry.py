@@ -13,6 +13,7 @@ from typing import Final
 import attrs
 
 from ._errors import APIError, FlinkeyError, RateLimitError, ServerError, TransportError
+from ._validate import check_retries
 
 RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
 COOLDOWN_STATUSES: Final = frozenset({429, 503})
@@ -31,10 +32,7 @@ def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) ->
 
 
 def _retries(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{attribute.name} must be an int")
-    if value < 0:
-        raise ValueError(f"{attribute.name} must be >= 0 (0 disables retries)")
+    check_retries(value, attribute.name)
 
 
 @attrs.frozen

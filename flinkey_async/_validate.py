@@ -85,3 +85,12 @@ def settings_from_env(env: Mapping[str, str], default_base_url: str) -> dict[str
         "customer_id": int(raw_id),
         "base_url": env.get("FLINKEY_BASE_URL", "").strip() or default_base_url,
     }
+
+
+def check_retries(value: object, name: str = "max_retries") -> int:
+    """Return a retry budget: an int >= 0 (0 disables retries)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0 (0 disables retries)")
+    return value
