@@ -10,6 +10,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
+
+from flinkey_async.testing import API_KEY, PASSWORD, USERNAME
+
 
 def parse_args(description: str, *, profile: bool = False) -> argparse.Namespace:
     """Parse the options every benchmark takes."""
@@ -58,3 +62,12 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+async def raw_token(session: aiohttp.ClientSession, base: str) -> str:
+    """Get a bearer token from the fake server with a bare aiohttp session (for baselines)."""
+    form = {"username": USERNAME, "password": PASSWORD, "grant_type": "password"}
+    async with session.post(
+        f"{base}/oauth2/token", data=form, headers={"flinkey-API-Key": API_KEY}
+    ) as resp:
+        return str((await resp.json())["access_token"])

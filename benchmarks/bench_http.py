@@ -23,7 +23,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import emit, median_ms, parse_args, table
+from _common import emit, median_ms, parse_args, raw_token, table
 
 from flinkey_async import FlinkeyClient
 from flinkey_async._client import USER_AGENT
@@ -68,14 +68,6 @@ async def _drive(calls: int, one: Callable[[int], Awaitable[Any]]) -> None:
     await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
 
 
-async def _raw_token(session: aiohttp.ClientSession, base: str) -> str:
-    form = {"username": USERNAME, "password": PASSWORD, "grant_type": "password"}
-    async with session.post(
-        f"{base}/oauth2/token", data=form, headers={"flinkey-API-Key": API_KEY}
-    ) as resp:
-        return str((await resp.json())["access_token"])
-
-
 async def _measure(base: str, calls: int, repeats: int, profile: bool) -> dict[str, list[float]]:
     async with (
         FlinkeyClient(
@@ -91,7 +83,7 @@ async def _measure(base: str, calls: int, repeats: int, profile: bool) -> dict[s
             "flinkey-API-Key": API_KEY,
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
-            "Authorization": "Bearer " + await _raw_token(session, base),
+            "Authorization": "Bearer " + await raw_token(session, base),
             "Customer-ID": str(CUSTOMER),
         }
 

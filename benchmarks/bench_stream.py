@@ -30,7 +30,7 @@ from yarl import URL
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import emit, median_ms, parse_args, table
+from _common import emit, median_ms, parse_args, raw_token, table
 
 from flinkey_async import FlinkeyClient, Query, Service
 from flinkey_async._client import USER_AGENT
@@ -89,14 +89,6 @@ def _serve(ready: Any, items: int) -> None:
     asyncio.run(main())
 
 
-async def _raw_token(session: aiohttp.ClientSession, base: str) -> str:
-    form = {"username": USERNAME, "password": PASSWORD, "grant_type": "password"}
-    async with session.post(
-        f"{base}/oauth2/token", data=form, headers={"flinkey-API-Key": API_KEY}
-    ) as resp:
-        return str((await resp.json())["access_token"])
-
-
 Contender = Callable[[], Awaitable[int]]
 
 
@@ -108,7 +100,7 @@ async def _contenders(
         "flinkey-API-Key": API_KEY,
         "User-Agent": USER_AGENT,
         "Accept": "application/json",
-        "Authorization": "Bearer " + await _raw_token(session, base),
+        "Authorization": "Bearer " + await raw_token(session, base),
         "Customer-ID": str(CUSTOMER),
     }
 
