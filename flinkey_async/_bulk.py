@@ -89,11 +89,13 @@ async def fetch_many(
 
     workers = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, len(unique)))]
     try:
-        # Workers catch every Exception; cancelling gather cancels them and waits for them.
-        await asyncio.gather(*workers)
-    finally:
+        await asyncio.gather(*workers)  # workers catch every Exception, so only cancellation
+    except BaseException:
         for task in workers:
             task.cancel()
+        # Let every fetch finish unwinding (release its connection) before re-raising.
+        await asyncio.gather(*workers, return_exceptions=True)
+        raise
     return [outcomes[key] for key in ids]
 
 
