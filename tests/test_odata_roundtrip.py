@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from flinkey_async import F, ProductType, Query
 from flinkey_async._expr import BoolOp, Call, Compare, In, Literal, Node, Not, Prop, Raw
 from flinkey_async._fields import Expr, Term
-from flinkey_async.testing._odata import parse_duration
+from flinkey_async.testing._filter import parse_duration
 
 oq = pytest.importorskip("odata_query.ast")
 grammar = pytest.importorskip("odata_query.grammar")

@@ -1,7 +1,6 @@
 """Test flinkey code offline: a fake flinkey API server on 127.0.0.1, and pytest fixtures."""
 
-from ._faults import Fault, FaultPlan
-from ._server import (
+from ._api import (
     API_KEY,
     MSG_PRODUCT_NOT_FOUND,
     MSG_PRODUCT_SERVICE_NOT_FOUND,
@@ -9,9 +8,9 @@ from ._server import (
     MSG_SERVICE_NOT_FOUND,
     PASSWORD,
     USERNAME,
-    FakeFlinkey,
-    RecordedRequest,
 )
+from ._faults import Fault, FaultPlan
+from ._server import FakeFlinkey, RecordedRequest
 from ._store import CustomerData, FakeStore, seeded_store
 
 __all__ = [

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import math
-import secrets
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Self
 
 import attrs
 from aiohttp import web
@@ -19,24 +16,9 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from .._client import FlinkeyClient
-from .._convert import wire_names
-from .._errors import MSG_INVALID_API_KEY, MSG_INVALID_TOKEN, MSG_UNKNOWN_MANAGER
-from .._models import Product, Service
+from ._api import API_KEY, PASSWORD, USERNAME, FlinkeyApi
 from ._faults import FaultPlan
-from ._odata import Entity, ODataError, apply_to_list, apply_to_one
 from ._store import FakeStore, seeded_store
-
-API_KEY: Final = "fake-api-key"
-USERNAME: Final = "manager@example.com"
-PASSWORD: Final = "fake-password"
-MSG_SERVICE_NOT_FOUND: Final = (
-    "Unable to find a service for the given serviceId which is assigned to the given customerId."
-)
-MSG_PRODUCT_SERVICE_NOT_FOUND: Final = (
-    "No service can be found for this serviceId that is assigned to this customerId."
-)
-MSG_PRODUCT_NOT_FOUND: Final = "No product can be found that is assigned to this serviceId."
-MSG_SERVER_ERROR: Final = "Internal server error."
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -62,7 +44,7 @@ class RecordedRequest:
         return self.raw_path.partition("?")[2]
 
 
-class FakeFlinkey:
+class FakeFlinkey(FlinkeyApi):
     """The flinkey API v3 (token + Services endpoints) in memory, served on loopback."""
 
     def __init__(
@@ -241,119 +223,6 @@ class FakeFlinkey:
         if fault is None:
             return await handler(request)
         return await fault.apply(request, handler)
-
-    async def _token(self, request: web.Request) -> web.Response:
-        if request.headers.get("flinkey-API-Key") != self.api_key:
-            return _apim(401, MSG_INVALID_API_KEY)
-        if request.content_type != "application/x-www-form-urlencoded":
-            return web.json_response(
-                {
-                    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.13",
-                    "title": "Unsupported Media Type",
-                    "status": "415",
-                    "traceId": "00-fake-trace-00",
-                },
-                status=415,
-                content_type="application/problem+json",
-            )
-        form = await request.post()
-        if form.get("grant_type") != "password":
-            return web.json_response({"error": "unsupported_grant_type"}, status=400)
-        if form.get("username") != self.username or form.get("password") != self.password:
-            return web.json_response(
-                {
-                    "error": "invalid_grant",
-                    "error_description": "The user name or password is incorrect.",
-                },
-                status=400,
-            )
-        token = secrets.token_urlsafe(32)
-        lifetime = self._next_lifetimes.pop(0) if self._next_lifetimes else self.token_lifetime
-        self._tokens[token] = time.monotonic() + lifetime
-        self._issued.append(token)
-        return web.json_response(
-            {
-                "access_token": token,
-                "expires_in": str(math.ceil(lifetime)),
-                "token_type": "Bearer",
-            }
-        )
-
-    def _authorize(self, request: web.Request) -> web.Response | int:
-        """Check API key, bearer token, manager and Customer-ID; return an error or the id."""
-        if request.headers.get("flinkey-API-Key") != self.api_key:
-            return _apim(401, MSG_INVALID_API_KEY)
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        expires = self._tokens.get(token) if scheme == "Bearer" else None
-        if expires is None or expires <= time.monotonic():
-            return _apim(401, MSG_INVALID_TOKEN)
-        if not self.manager_known:
-            return web.Response(status=404, text=MSG_UNKNOWN_MANAGER)
-        raw = request.headers.get("Customer-ID", "")
-        if not raw.isdigit():
-            return web.Response(status=400, text="The Customer-ID header is missing or invalid.")
-        customer_id = int(raw)
-        if customer_id not in self.customers:
-            return web.Response(status=404, text=MSG_UNKNOWN_MANAGER)
-        return customer_id
-
-    async def _list_services(self, request: web.Request) -> web.Response:
-        customer_id = self._authorize(request)
-        if isinstance(customer_id, web.Response):
-            return customer_id
-        rows = list(self.store.customer(customer_id).services.values())
-        return _json(self.evaluate(request, rows, entity=Service))
-
-    async def _get_service(self, request: web.Request) -> web.Response:
-        customer_id = self._authorize(request)
-        if isinstance(customer_id, web.Response):
-            return customer_id
-        row = self.store.customer(customer_id).services.get(int(request.match_info["service_id"]))
-        if row is None:
-            return web.Response(status=404, text=MSG_SERVICE_NOT_FOUND)
-        return _json(self.evaluate(request, row, entity=Service))
-
-    async def _get_product(self, request: web.Request) -> web.Response:
-        customer_id = self._authorize(request)
-        if isinstance(customer_id, web.Response):
-            return customer_id
-        data = self.store.customer(customer_id)
-        service_id = int(request.match_info["service_id"])
-        if service_id not in data.services:
-            return web.Response(status=404, text=MSG_PRODUCT_SERVICE_NOT_FOUND)
-        product = data.product_of(service_id)
-        if product is None:
-            return web.Response(status=404, text=MSG_PRODUCT_NOT_FOUND)
-        return _json(self.evaluate(request, product, entity=Product))
-
-    def evaluate(self, request: web.Request, rows: Any, *, entity: type[Any] | None = None) -> Any:
-        """Apply the request's OData options to a list of rows (or to one row: $select only).
-
-        A query the real API would refuse raises 400 with ASP.NET Core OData's wording;
-        one the fake cannot evaluate raises 501.
-        """
-        # Known properties: the model's, plus any extra keys a test seeded into the rows.
-        listed = rows if isinstance(rows, list) else [rows]
-        names = dict.fromkeys(key for row in listed for key in row)
-        if entity is not None:
-            names.update(dict.fromkeys(wire_names(entity).values()))
-        shape = Entity(entity.__name__ if entity else "Entity", tuple(names))
-        raw_query = request.rel_url.raw_query_string
-        try:
-            if isinstance(rows, list):
-                return apply_to_list(raw_query, rows, shape)
-            return apply_to_one(raw_query, rows, shape)
-        except ODataError as exc:
-            status = web.HTTPNotImplemented if exc.status == 501 else web.HTTPBadRequest
-            raise status(text=exc.message) from None
-
-
-def _apim(status: int, message: str) -> web.Response:
-    return web.json_response({"statusCode": status, "message": message}, status=status)
-
-
-def _json(data: Any) -> web.Response:
-    return web.Response(body=json.dumps(data).encode(), content_type="application/json")
 
 
 def _serve_forever(loop: asyncio.AbstractEventLoop, started: threading.Event) -> None:
