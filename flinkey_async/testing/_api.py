@@ -134,13 +134,17 @@ class FlinkeyApi:
         A query the real API would refuse raises 400 with ASP.NET Core OData's wording;
         one the fake cannot evaluate raises 501.
         """
-        # Known properties: the model's, plus any extra keys a test seeded into the rows.
-        listed = rows if isinstance(rows, list) else [rows]
-        names = dict.fromkeys(key for row in listed for key in row)
-        if entity is not None:
-            names.update(dict.fromkeys(wire_names(entity).values()))
-        shape = Entity(entity.__name__ if entity else "Entity", tuple(names))
         raw_query = request.rel_url.raw_query_string
+        if not raw_query:
+            return rows
+        listed = rows if isinstance(rows, list) else [rows]
+        model = tuple(wire_names(entity).values()) if entity is not None else ()
+        shape = Entity(
+            entity.__name__ if entity else "Entity",
+            model,
+            # Keys a test seeded into the rows count as properties too (scanned only if needed).
+            lambda: {key for row in listed for key in row},
+        )
         try:
             if isinstance(rows, list):
                 return apply_to_list(raw_query, rows, shape)

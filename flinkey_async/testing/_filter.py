@@ -40,14 +40,19 @@ class ODataError(Exception):
 
 @attrs.frozen
 class Entity:
-    """The rows' type: its name (for messages) and its wire property names."""
+    """The rows' type: its name (for messages) and its wire property names.
+
+    ``extra`` lists further names (keys a test seeded into the rows); it is only called for a
+    name the model does not have, so large collections are not scanned on every request.
+    """
 
     name: str
     properties: Collection[str]
+    extra: Callable[[], Collection[str]] = tuple
 
     def check(self, name: str) -> str:
         """Return a known property name, or raise the error ASP.NET Core OData gives."""
-        if name not in self.properties:
+        if name not in self.properties and name not in self.extra():
             raise ODataError(
                 "The query specified in the URI is not valid. "
                 f"Could not find a property named '{name}' on type 'Flinkey.{self.name}'."
