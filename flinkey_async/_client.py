@@ -216,7 +216,8 @@ class FlinkeyClient:
             )
         return self._session
 
-    def _customer_header(self, customer_id: int | None) -> str:
+    def customer_header(self, customer_id: int | None) -> str:
+        """Return the Customer-ID header value for a call, or raise before any I/O."""
         if customer_id is None and self._default_customer is not None:
             return self._default_customer
         chosen = self._customer_id if customer_id is None else check_id(customer_id, "customer_id")
@@ -237,7 +238,7 @@ class FlinkeyClient:
 
         timeout and max_retries override the client's settings for this call (None: keep them).
         """
-        customer = self._customer_header(customer_id)
+        customer = self.customer_header(customer_id)
         url = self._base_url.joinpath(*path)
         if query_string:
             url = URL(f"{url}?{query_string}", encoded=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, overload
 from ._bulk import check_concurrency, check_ids, fetch_many, raise_for_failures
 from ._convert import structure_list, structure_one
 from ._models import PartialProduct, PartialService, Product, Service
-from ._paging import DEFAULT_PAGE_SIZE, Pager, check_call_options
+from ._paging import DEFAULT_PAGE_SIZE, Pager, check_call_options, check_query
 from ._query import Full, Query, Selected
 from ._validate import check_id
 
@@ -20,11 +20,7 @@ DEFAULT_CONCURRENCY: Final = 10
 
 
 def _query_string(query: Query[Any] | None) -> str:
-    if query is None:
-        return ""
-    if not isinstance(query, Query):
-        raise TypeError(f"query must be a flinkey_async.Query or None, not {query!r}")
-    return query.to_query_string()
+    return "" if query is None else check_query(query).to_query_string()
 
 
 def _selects(query: Query[Any] | None) -> bool:
@@ -200,7 +196,7 @@ class Services:
         page request (bound the whole walk with ``asyncio.timeout``). Arguments are checked
         here, before any I/O.
         """
-        self._check_customer(customer_id)
+        self._client.customer_header(customer_id)
         check_call_options(timeout, max_retries)
 
         async def fetch(page: Query[Any]) -> builtins.list[Any]:
@@ -210,12 +206,6 @@ class Services:
             return items
 
         return Pager(fetch, query, page_size=page_size, max_items=max_items)
-
-    def _check_customer(self, customer_id: int | None) -> None:
-        if customer_id is not None:
-            check_id(customer_id, "customer_id")
-        elif self._client.customer_id is None:
-            raise ValueError("no customer_id: pass customer_id= to FlinkeyClient or to this call")
 
     @overload
     async def get_many(
@@ -263,7 +253,7 @@ class Services:
         """
         ids = check_ids(service_ids, "service_ids")
         limit = check_concurrency(concurrency)
-        self._check_customer(customer_id)
+        self._client.customer_header(customer_id)
         if not ids:
             return []
 
