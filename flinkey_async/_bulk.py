@@ -57,15 +57,6 @@ def check_ids(ids: Iterable[int], name: str) -> tuple[int, ...]:
     return tuple(check_id(value, f"{name}[{index}]") for index, value in enumerate(ids))
 
 
-def check_concurrency(value: int) -> int:
-    """Return a valid concurrency bound (a positive int)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"concurrency must be an int, not {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"concurrency must be at least 1, got {value}")
-    return value
-
-
 async def fetch_many(
     fetch: Callable[[int], Awaitable[T]], ids: tuple[int, ...], *, concurrency: int, what: str
 ) -> list[T | Exception]:

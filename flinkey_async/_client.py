@@ -36,9 +36,8 @@ from ._services import Services
 from ._transport import RawResponse, make_session, send
 from ._validate import (
     check_base_url,
-    check_byte_limit,
+    check_count,
     check_id,
-    check_pool_size,
     check_seconds,
     check_text,
     settings_from_env,
@@ -98,8 +97,8 @@ class FlinkeyClient:
         self._timeout = check_seconds(timeout, "timeout")
         self._connect_timeout = check_seconds(connect_timeout, "connect_timeout")
         # Connection-pool bounds of the session this client creates (0: no limit, as in aiohttp).
-        self._limit = check_pool_size(limit, "limit")
-        self._limit_per_host = check_pool_size(limit_per_host, "limit_per_host")
+        self._limit = check_count(limit, "limit", note=" (0: no limit)")
+        self._limit_per_host = check_count(limit_per_host, "limit_per_host", note=" (0: no limit)")
         # Off by default: the per-read timer costs every response; the call's deadline still holds.
         self._read_timeout = (
             None if read_timeout is None else check_seconds(read_timeout, "read_timeout")
@@ -110,7 +109,7 @@ class FlinkeyClient:
             backoff_max=backoff_max,
             max_retry_after=max_retry_after,
         )
-        self._max_body_bytes = check_byte_limit(max_body_bytes, "max_body_bytes")
+        self._max_body_bytes = check_count(max_body_bytes, "max_body_bytes", minimum=1)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")
         self._session = session

@@ -8,7 +8,8 @@ from typing import Any, Final, Generic, Self, TypeVar
 
 from ._fields import F
 from ._query import Query
-from ._validate import check_retries, check_seconds
+from ._retry import RETRIES_NOTE
+from ._validate import check_count, check_seconds
 
 T = TypeVar("T")
 
@@ -20,24 +21,11 @@ log = logging.getLogger("flinkey_async")
 FetchPage = Callable[[Query[Any]], Awaitable[list[T]]]
 
 
-def check_page_size(value: object) -> int:
-    """Return a valid page size (an int from 1 to MAX_PAGE_SIZE)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"page_size must be an int, not {type(value).__name__}")
-    if not 1 <= value <= MAX_PAGE_SIZE:
-        raise ValueError(f"page_size must be from 1 to {MAX_PAGE_SIZE:,}, got {value}")
-    return value
-
-
 def check_max_items(value: object) -> int | None:
     """Return a valid item limit (None, or an int >= 0)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"max_items must be an int or None, not {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"max_items must be >= 0, got {value}")
-    return value
+    return check_count(value, "max_items")
 
 
 def check_call_options(timeout: object, max_retries: object) -> None:
@@ -45,7 +33,7 @@ def check_call_options(timeout: object, max_retries: object) -> None:
     if timeout is not None:
         check_seconds(timeout, "timeout")
     if max_retries is not None:
-        check_retries(max_retries)
+        check_count(max_retries, "max_retries", note=RETRIES_NOTE)
 
 
 def check_query(value: object) -> Query[Any]:
@@ -94,7 +82,7 @@ class Pager(Generic[T]):
         max_items: int | None = None,
     ) -> None:
         self._query = check_query(query)
-        self._page_size = check_page_size(page_size)
+        self._page_size = check_count(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE)
         self._max_items = check_max_items(max_items)
         self._fetch = fetch
 

@@ -13,12 +13,13 @@ from typing import Final
 import attrs
 
 from ._errors import APIError, FlinkeyError, RateLimitError, ServerError, TransportError
-from ._validate import check_retries
+from ._validate import check_count
 
 RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
 COOLDOWN_STATUSES: Final = frozenset({429, 503})
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_MAX_RETRIES: Final = 3
+RETRIES_NOTE: Final = " (0 disables retries)"
 DEFAULT_BACKOFF_INITIAL: Final = 0.5
 DEFAULT_BACKOFF_MAX: Final = 8.0
 DEFAULT_MAX_RETRY_AFTER: Final = 60.0
@@ -32,7 +33,7 @@ def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) ->
 
 
 def _retries(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    check_retries(value, attribute.name)
+    check_count(value, attribute.name, note=RETRIES_NOTE)
 
 
 @attrs.frozen

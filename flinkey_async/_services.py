@@ -6,12 +6,12 @@ import builtins
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
-from ._bulk import check_concurrency, check_ids, fetch_many, raise_for_failures
+from ._bulk import check_ids, fetch_many, raise_for_failures
 from ._convert import structure_list, structure_one
 from ._models import PartialProduct, PartialService, Product, Service
 from ._paging import DEFAULT_PAGE_SIZE, Pager, check_call_options, check_query
 from ._query import Full, Query, Selected
-from ._validate import check_id
+from ._validate import check_count, check_id
 
 if TYPE_CHECKING:
     from ._client import FlinkeyClient
@@ -252,7 +252,7 @@ class Services:
         with ``return_exceptions=True`` that aligned list is returned instead.
         """
         ids = check_ids(service_ids, "service_ids")
-        limit = check_concurrency(concurrency)
+        limit = check_count(concurrency, "concurrency", minimum=1)
         self._client.customer_header(customer_id)
         if not ids:
             return []

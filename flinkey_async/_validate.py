@@ -51,24 +51,6 @@ def check_seconds(value: object, name: str) -> float:
     return float(value)
 
 
-def check_pool_size(value: object, name: str) -> int:
-    """Return a connection-pool bound (0 means no limit, as in aiohttp)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int (0 for no limit)")
-    if value < 0:
-        raise ValueError(f"{name} must be 0 (no limit) or a positive number of connections")
-    return value
-
-
-def check_byte_limit(value: object, name: str) -> int:
-    """Return a positive number of bytes."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int")
-    if value < 1:
-        raise ValueError(f"{name} must be positive")
-    return value
-
-
 def settings_from_env(env: Mapping[str, str], default_base_url: str) -> dict[str, Any]:
     """Read FLINKEY_* variables into client settings, naming every missing one."""
     required = ("FLINKEY_API_KEY", "FLINKEY_USERNAME", "FLINKEY_PASSWORD", "FLINKEY_CUSTOMER_ID")
@@ -87,10 +69,13 @@ def settings_from_env(env: Mapping[str, str], default_base_url: str) -> dict[str
     }
 
 
-def check_retries(value: object, name: str = "max_retries") -> int:
-    """Return a retry budget: an int >= 0 (0 disables retries)."""
+def check_count(
+    value: object, name: str, *, minimum: int = 0, maximum: int | None = None, note: str = ""
+) -> int:
+    """Return an int within [minimum, maximum], or raise TypeError/ValueError naming it."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0 (0 disables retries)")
+        raise TypeError(f"{name} must be an int{note}, not {type(value).__name__}")
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum:,}"
+        raise ValueError(f"{name} must be {bound}{note}, got {value}")
     return value
