@@ -74,7 +74,6 @@ class TokenManager:
         self._clock = clock
         self._token: Token | None = None
         self._inflight: asyncio.Future[Token] | None = None
-        self.fetch_count = 0
 
     @property
     def current(self) -> Token | None:
@@ -123,7 +122,6 @@ class TokenManager:
 
     async def _refresh(self) -> Token:
         try:
-            self.fetch_count += 1
             token = await self._fetch()
             self._token = token
             return token

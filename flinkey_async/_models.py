@@ -2,7 +2,7 @@
 
 import enum
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import attrs
 
@@ -107,10 +107,3 @@ class PartialProduct:
     dongle_termination_timestamp: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata=wire("dongleTerminationTimeStamp")
     )
-
-
-def model_fields(cls: object) -> "tuple[attrs.Attribute[Any], ...]":
-    """Return the attrs fields of a model class (a TypeError for anything else)."""
-    if not (isinstance(cls, type) and attrs.has(cls)):
-        raise TypeError(f"{cls!r} is not a flinkey_async model class")
-    return tuple(attrs.fields(cls))
