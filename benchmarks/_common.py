@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 
+from flinkey_async._client import USER_AGENT
 from flinkey_async.testing import API_KEY, PASSWORD, USERNAME
 
 
@@ -62,6 +63,17 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+async def raw_headers(session: aiohttp.ClientSession, base: str, customer: int) -> dict[str, str]:
+    """The headers the SDK sends, for a bare aiohttp baseline (with a fresh bearer token)."""
+    return {
+        "flinkey-API-Key": API_KEY,
+        "User-Agent": USER_AGENT,
+        "Accept": "application/json",
+        "Authorization": "Bearer " + await raw_token(session, base),
+        "Customer-ID": str(customer),
+    }
 
 
 async def raw_token(session: aiohttp.ClientSession, base: str) -> str:

@@ -23,10 +23,9 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import emit, median_ms, parse_args, raw_token, table
+from _common import emit, median_ms, parse_args, raw_headers, table
 
 from flinkey_async import FlinkeyClient
-from flinkey_async._client import USER_AGENT
 from flinkey_async._errors import decode_json
 from flinkey_async.testing import API_KEY, PASSWORD, USERNAME, FakeFlinkey
 
@@ -79,13 +78,7 @@ async def _measure(base: str, calls: int, repeats: int, profile: bool) -> dict[s
         ) as client,
         aiohttp.ClientSession() as session,
     ):
-        headers = {
-            "flinkey-API-Key": API_KEY,
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-            "Authorization": "Bearer " + await raw_token(session, base),
-            "Customer-ID": str(CUSTOMER),
-        }
+        headers = await raw_headers(session, base, CUSTOMER)
 
         async def raw(service_id: int) -> Any:
             async with session.get(f"{base}/services/{service_id}", headers=headers) as resp:

@@ -30,10 +30,9 @@ from yarl import URL
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import emit, median_ms, parse_args, raw_token, table
+from _common import emit, median_ms, parse_args, raw_headers, table
 
 from flinkey_async import FlinkeyClient, Query, Service
-from flinkey_async._client import USER_AGENT
 from flinkey_async._convert import structure_list
 from flinkey_async._errors import decode_json, loads
 from flinkey_async.testing import API_KEY, PASSWORD, USERNAME, FakeFlinkey
@@ -96,39 +95,26 @@ async def _contenders(
     client: FlinkeyClient, session: aiohttp.ClientSession, base: str
 ) -> dict[str, Contender]:
     """The ways of walking every service; each returns the number of items it saw."""
-    headers = {
-        "flinkey-API-Key": API_KEY,
-        "User-Agent": USER_AGENT,
-        "Accept": "application/json",
-        "Authorization": "Bearer " + await raw_token(session, base),
-        "Customer-ID": str(CUSTOMER),
-    }
+    headers = await raw_headers(session, base, CUSTOMER)
+
+    async def hand_paged(decode: Callable[[bytes], list[Any]]) -> int:
+        seen, skip = 0, 0
+        while True:
+            url = URL(f"{base}/services?$orderby=id&$top={PAGE}&$skip={skip}", encoded=True)
+            async with session.get(url, headers=headers) as resp:
+                body = await resp.read()
+                if resp.status != 200:
+                    raise RuntimeError(f"HTTP {resp.status}")
+            count = len(decode(body))
+            seen, skip = seen + count, skip + count
+            if count < PAGE:
+                return seen
 
     async def raw() -> int:
-        seen, skip = 0, 0
-        while True:
-            url = URL(f"{base}/services?$orderby=id&$top={PAGE}&$skip={skip}", encoded=True)
-            async with session.get(url, headers=headers) as resp:
-                body = await resp.read()
-                if resp.status != 200:
-                    raise RuntimeError(f"HTTP {resp.status}")
-            count = len(decode_json(body))
-            seen, skip = seen + count, skip + count
-            if count < PAGE:
-                return seen
+        return await hand_paged(decode_json)
 
     async def by_hand() -> int:
-        seen, skip = 0, 0
-        while True:
-            url = URL(f"{base}/services?$orderby=id&$top={PAGE}&$skip={skip}", encoded=True)
-            async with session.get(url, headers=headers) as resp:
-                body = await resp.read()
-                if resp.status != 200:
-                    raise RuntimeError(f"HTTP {resp.status}")
-            count = len(structure_list(decode_json(body), Service))
-            seen, skip = seen + count, skip + count
-            if count < PAGE:
-                return seen
+        return await hand_paged(lambda body: structure_list(decode_json(body), Service))
 
     async def items() -> int:
         seen = 0
