@@ -1,7 +1,12 @@
-"""flinkey_async: the async Python SDK for the flinkey API v3."""
+"""flinkey_async: the async Python SDK for the flinkey API v3.
+
+The root holds the machinery (client, errors, queries, paging); the models of every resource
+are in ``flinkey_async.models`` (the Services models stay importable from here too).
+"""
 
 from ._bulk import BulkFetchError
 from ._client import PRODUCTION_URL, UAT_URL, FlinkeyClient
+from ._convert import ListResult
 from ._errors import (
     APIError,
     AuthenticationError,
@@ -23,33 +28,24 @@ from ._errors import (
     UnsupportedMediaTypeError,
     WrongEventLoopError,
 )
-from ._fields import (
-    Expr,
-    F,
-    Field,
-    ModelFields,
-    OrderKey,
-    ProductFields,
-    ServiceFields,
-    Term,
-    fields,
-    raw,
-)
+from ._fields import Expr, F, Field, ModelFields, OrderKey, Term, fields, raw
 from ._literal import literal
-from ._models import (
-    UNSET,
+from ._model import UNSET, UnsetType
+from ._paging import Pager
+from ._query import Full, Query, Selected
+from ._resources.services import (
     PartialProduct,
     PartialService,
     Product,
+    ProductFields,
     ProductType,
     Service,
-    UnsetType,
+    ServiceFields,
+    Services,
 )
-from ._paging import Pager
-from ._query import Full, Query, Selected
 from ._retry import RetryPolicy, is_retryable
+from ._scope import CallOptions
 from ._secret import Secret
-from ._services import Services
 from ._version import __version__
 
 __all__ = [
@@ -57,6 +53,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BulkFetchError",
+    "CallOptions",
     "ClientClosedError",
     "ConflictError",
     "Expr",
@@ -68,6 +65,7 @@ __all__ = [
     "Full",
     "InvalidAPIKeyError",
     "InvalidTokenError",
+    "ListResult",
     "ModelFields",
     "NotFoundError",
     "OrderKey",
@@ -104,6 +102,9 @@ __all__ = [
     "literal",
     "raw",
 ]
+
+# Models keep flinkey_async.models as their home; the machinery presents itself as the root.
+from . import models as _models  # noqa: F401
 
 for _name in __all__:
     _obj = globals()[_name]

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Self, TypeVar, cast
-
-from ._validate import check_id
 
 T = TypeVar("T")
 
@@ -48,13 +46,6 @@ class BulkFetchError(ExceptionGroup[Exception]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, {list(self.exceptions)!r})"
-
-
-def check_ids(ids: Iterable[int], name: str) -> tuple[int, ...]:
-    """Return the ids as a tuple, each checked like a single id (before any I/O)."""
-    if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
-        raise TypeError(f"{name} must be an iterable of ints, not {type(ids).__name__}")
-    return tuple(check_id(value, f"{name}[{index}]") for index, value in enumerate(ids))
 
 
 async def fetch_many(

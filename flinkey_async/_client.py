@@ -1,48 +1,56 @@
-"""FlinkeyClient: the one place that owns the aiohttp session and sends requests."""
+"""FlinkeyClient: settings, lifecycle, an attribute per resource, and the request() escape hatch."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Mapping
-from functools import partial
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, Unpack, overload
+from urllib.parse import quote
 
-import aiohttp
 import attrs
 from yarl import URL
 
-from ._auth import Token, TokenManager, request_token
-from ._deadline import Watchdog
-from ._errors import (
-    APIError,
-    ClientClosedError,
-    FlinkeyError,
-    FlinkeyTimeoutError,
-    WrongEventLoopError,
-)
+from ._convert import request_body
+from ._endpoint import Endpoints
+from ._engine import Engine
+from ._query import Query, check_query
+from ._resources.assignments import Assignments
+from ._resources.brands import Brands
+from ._resources.cars import Cars
+from ._resources.customers import Customers
+from ._resources.events import Events
+from ._resources.groups import Groups
+from ._resources.installations import Installations
+from ._resources.pairings import Pairings
+from ._resources.products import Products
+from ._resources.sdk import Sdk
+from ._resources.services import Services
+from ._resources.users import Users
 from ._retry import (
     DEFAULT_BACKOFF_INITIAL,
     DEFAULT_BACKOFF_MAX,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_AFTER,
-    Cooldown,
-    Naps,
     RetryPolicy,
 )
+from ._scope import CallOptions, Scope
 from ._secret import Secret, as_secret
-from ._services import Services
-from ._transport import RawResponse, make_session, send
+from ._transport import Transport
 from ._validate import (
     check_base_url,
     check_count,
     check_id,
+    check_method,
+    check_query_text,
     check_seconds,
     check_text,
     settings_from_env,
 )
 from ._version import __version__
+
+if TYPE_CHECKING:
+    import aiohttp
 
 PRODUCTION_URL: Final = "https://api.flinkey.de/v3"
 UAT_URL: Final = "https://api-uat.flinkey.de/v3"
@@ -51,23 +59,59 @@ DEFAULT_CONNECT_TIMEOUT: Final = 10.0
 DEFAULT_LIMIT: Final = 100
 DEFAULT_MAX_BODY_BYTES: Final = 32 * 1024 * 1024
 USER_AGENT: Final = f"flinkey-async/{__version__}"
-_WHAT_TO_DO: Final = (
-    "create one FlinkeyClient per event loop (e.g. inside the coroutine given to asyncio.run()) "
-    "and close it with 'async with' or aclose() before that loop ends"
-)
+
+E = TypeVar("E", bound=Endpoints)
+
+
+class _Attach(Generic[E]):
+    """A client attribute holding one resource, created on first use for that client view."""
+
+    def __init__(self, resource: type[E]) -> None:
+        self.resource = resource
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, client: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, client: FlinkeyClient, owner: type[Any]) -> E: ...
+    def __get__(self, client: FlinkeyClient | None, owner: type[Any]) -> Self | E:
+        if client is None:
+            return self
+        bound = self.resource(client._scope)
+        client.__dict__[self.name] = bound  # later reads skip this descriptor
+        return bound
 
 
 class FlinkeyClient:
     """An async client for the flinkey API v3; use it with ``async with``, one per event loop.
 
     Every call has one deadline (``timeout``, seconds) covering all its attempts and backoff
-    sleeps. GETs are retried up to ``max_retries`` times with full-jitter exponential backoff
+    sleeps. Reads are retried up to ``max_retries`` times with full-jitter exponential backoff
     (``backoff_initial`` doubling up to ``backoff_max``) on transport errors and 429/502/503/504,
-    honouring Retry-After up to ``max_retry_after`` seconds; a 429/503 Retry-After makes every
-    call of this client wait. ``connect_timeout`` bounds one attempt's connection set-up and
-    ``read_timeout`` (off unless set) each wait for data; bodies above ``max_body_bytes`` are
-    refused.
+    honouring Retry-After up to ``max_retry_after`` seconds; writes are resent only when they
+    cannot have reached flinkey. A 429/503 Retry-After makes every call of this client wait.
+    ``connect_timeout`` bounds one attempt's connection set-up and ``read_timeout`` (off unless
+    set) each wait for data; bodies above ``max_body_bytes`` are refused.
     """
+
+    customers = _Attach(Customers)
+    cars = _Attach(Cars)
+    users = _Attach(Users)
+    assignments = _Attach(Assignments)
+    events = _Attach(Events)
+    products = _Attach(Products)
+    services = _Attach(Services)
+    installations = _Attach(Installations)
+    pairings = _Attach(Pairings)
+    groups = _Attach(Groups)
+    brands = _Attach(Brands)
+    sdk = _Attach(Sdk)
+
+    _engine: Engine
+    _scope: Scope
+    _owner: bool
 
     def __init__(
         self,
@@ -89,76 +133,123 @@ class FlinkeyClient:
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
-        self._api_key = as_secret(api_key, "api_key")
+        key = as_secret(api_key, "api_key")
         self._username = check_text(username, "username")
-        self._password = as_secret(password, "password")
-        self._customer_id = None if customer_id is None else check_id(customer_id, "customer_id")
-        self._base_url = check_base_url(base_url)
-        self._timeout = check_seconds(timeout, "timeout")
-        self._connect_timeout = check_seconds(connect_timeout, "connect_timeout")
-        # Connection-pool bounds of the session this client creates (0: no limit, as in aiohttp).
-        self._limit = check_count(limit, "limit", note=" (0: no limit)")
-        self._limit_per_host = check_count(limit_per_host, "limit_per_host", note=" (0: no limit)")
-        # Off by default: the per-read timer costs every response; the call's deadline still holds.
-        self._read_timeout = (
-            None if read_timeout is None else check_seconds(read_timeout, "read_timeout")
+        base = check_base_url(base_url)
+        transport = Transport(
+            session,
+            connect_timeout=check_seconds(connect_timeout, "connect_timeout"),
+            # Off by default: the per-read timer costs every response; the deadline still holds.
+            read_timeout=(
+                None if read_timeout is None else check_seconds(read_timeout, "read_timeout")
+            ),
+            # Connection-pool bounds of the session this client creates (0: no limit).
+            limit=check_count(limit, "limit", note=" (0: no limit)"),
+            limit_per_host=check_count(limit_per_host, "limit_per_host", note=" (0: no limit)"),
         )
-        self._retry = RetryPolicy(
+        retry = RetryPolicy(
             max_retries=max_retries,
             backoff_initial=backoff_initial,
             backoff_max=backoff_max,
             max_retry_after=max_retry_after,
         )
-        self._max_body_bytes = check_count(max_body_bytes, "max_body_bytes", minimum=1)
-        if session is not None and not isinstance(session, aiohttp.ClientSession):
-            raise TypeError("session must be an aiohttp.ClientSession")
-        self._session = session
-        self._owns_session = session is None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._closed = False
-        self._tokens = TokenManager(self._fetch_token)
-        self._header_cache: tuple[Token | None, dict[str, dict[str, str]]] = (None, {})
-        self._default_customer = None if customer_id is None else str(self._customer_id)
-        self._cooldown = Cooldown(_loop_time)
-        self._naps = Naps()
-        self._watchdog = Watchdog()
-        self._send = partial(send, origin=self._base_url, max_body_bytes=self._max_body_bytes)
-        self._static_headers = {
-            "flinkey-API-Key": self._api_key.reveal(),
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-        }
-        self.services: Final = Services(self)
+        self._engine = Engine(
+            base_url=base,
+            username=self._username,
+            password=as_secret(password, "password"),
+            transport=transport,
+            static_headers={
+                "flinkey-API-Key": key.reveal(),
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+            timeout=check_seconds(timeout, "timeout"),
+            retry=retry,
+            max_body_bytes=check_count(max_body_bytes, "max_body_bytes", minimum=1),
+        )
+        customer = None if customer_id is None else check_id(customer_id, "customer_id")
+        self._scope = Scope(self._engine, customer)
+        self._owner = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
-        """Build a client from FLINKEY_* environment variables, naming any that are missing."""
+        """Build a client from FLINKEY_* variables; options given here win over the environment.
+
+        FLINKEY_API_KEY, FLINKEY_USERNAME, FLINKEY_PASSWORD and FLINKEY_CUSTOMER_ID are read
+        unless given as options (every missing one is named); FLINKEY_BASE_URL is optional.
+        """
         env = os.environ if environ is None else environ
-        return cls(**settings_from_env(env, PRODUCTION_URL), **options)
+        return cls(**{**settings_from_env(env, options, PRODUCTION_URL), **options})
+
+    def for_customer(self, customer_id: int) -> Self:
+        """Return a view of this client that sends this Customer-ID by default.
+
+        The view shares the session, the token and the cooldown; it is cheap to create per
+        request. Close the client, not the view (closing a view does nothing).
+        """
+        view = object.__new__(type(self))
+        view._username = self._username
+        view._engine = self._engine
+        view._scope = Scope(self._engine, check_id(customer_id, "customer_id"))
+        view._owner = False
+        return view
 
     @property
     def base_url(self) -> URL:
         """The API root every path is joined to."""
-        return self._base_url
+        return self._engine.base_url
 
     @property
     def customer_id(self) -> int | None:
         """The default Customer-ID sent on customer-scoped calls."""
-        return self._customer_id
+        return self._scope.customer_id
 
     @property
     def retry_policy(self) -> RetryPolicy:
         """The client's retry settings (max_retries, backoff, Retry-After cap)."""
-        return self._retry
+        return self._engine.retry
 
     def __repr__(self) -> str:
         return (
-            f"FlinkeyClient(base_url={str(self._base_url)!r}, username={self._username!r}, "
-            f"customer_id={self._customer_id!r})"
+            f"FlinkeyClient(base_url={str(self.base_url)!r}, username={self._username!r}, "
+            f"customer_id={self.customer_id!r})"
         )
 
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Query[Any] | str | None = None,
+        json: Any = None,
+        customer_scoped: bool = True,
+        **options: Unpack[CallOptions],
+    ) -> Any:
+        """Call an endpoint the SDK does not wrap yet; return its decoded JSON (None if empty).
+
+        ``path`` is relative to the base URL (``"groups/7/cars"``); each segment is
+        percent-encoded. ``query`` is a Query, or a query string already percent-encoded (sent
+        as is). ``json`` is a JSON value or an attrs request model. The call has the
+        same token, Customer-ID (unless ``customer_scoped=False``), deadline, retry rules and
+        errors as every other call.
+        """
+        verb = check_method(method)
+        segments = check_text(path, "path").strip("/").split("/")
+        encoded = "/".join(quote(segment, safe="") for segment in segments)
+        settings = self._scope.settings(options, customer_scoped)
+        text = (
+            check_query_text(query)
+            if isinstance(query, str)
+            else check_query(query).to_query_string()
+        )
+        url = self._scope.url(encoded, text)
+        body = request_body(json) if attrs.has(type(json)) else json
+        response = await self._scope.send(verb, url, settings, body)
+        return response.json_or_none()
+
     async def __aenter__(self) -> Self:
-        self._ensure_session()
+        if self._owner:
+            self._engine.session()
         return self
 
     async def __aexit__(
@@ -172,190 +263,17 @@ class FlinkeyClient:
     async def aclose(self) -> None:
         """Close the session if this client created it; a borrowed session stays open.
 
-        Calls still in flight end with ClientClosedError instead of hanging.
+        Calls still in flight end with ClientClosedError instead of hanging. Closing a view
+        made by ``for_customer()`` does nothing.
         """
-        if self._closed:
-            return
-        if self._session is not None and self._owns_session:
-            self._check_loop(asyncio.get_running_loop())
-        self._closed = True
-        self._tokens.cancel()
-        self._naps.wake_all()
-        self._watchdog.close()
-        session, self._session = self._session, None
-        if session is not None and self._owns_session and not session.closed:
-            await session.close()
+        if self._owner:
+            await self._engine.aclose()
 
-    def _check_loop(self, loop: asyncio.AbstractEventLoop) -> None:
-        bound = self._loop
-        if bound is None and self._session is not None:
-            bound = getattr(self._session, "_loop", None)
-            if bound is loop:
-                bound = None
-        if bound is not None and bound is not loop:
-            state = "an event loop that is now closed" if bound.is_closed() else "another loop"
-            raise WrongEventLoopError(
-                f"this FlinkeyClient (or its aiohttp session) belongs to {state}, not the "
-                f"running one; {_WHAT_TO_DO}"
-            )
-
-    def _ensure_session(self) -> aiohttp.ClientSession:
-        if self._closed:
-            raise ClientClosedError("this FlinkeyClient is closed; create a new one")
-        loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            self._check_loop(loop)
-            self._loop = loop
-        if self._session is None:
-            self._session = make_session(
-                connect_timeout=self._connect_timeout,
-                read_timeout=self._read_timeout,
-                limit=self._limit,
-                limit_per_host=self._limit_per_host,
-            )
-        return self._session
-
-    def customer_header(self, customer_id: int | None) -> str:
-        """Return the Customer-ID header value for a call, or raise before any I/O."""
-        if customer_id is None and self._default_customer is not None:
-            return self._default_customer
-        chosen = self._customer_id if customer_id is None else check_id(customer_id, "customer_id")
-        if chosen is None:
-            raise ValueError("no customer_id: pass customer_id= to FlinkeyClient or to this call")
-        return str(chosen)
-
-    async def get(
-        self,
-        path: tuple[str, ...],
-        *,
-        query_string: str = "",
-        customer_id: int | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse:
-        """GET a customer-scoped path (segments are quoted by yarl) and return the 2xx response.
-
-        timeout and max_retries override the client's settings for this call (None: keep them).
-        """
-        customer = self.customer_header(customer_id)
-        url = self._base_url.joinpath(*path)
-        if query_string:
-            url = URL(f"{url}?{query_string}", encoded=True)
-        seconds = self._timeout if timeout is None else check_seconds(timeout, "timeout")
-        policy = self._retry
-        if max_retries is not None and max_retries != policy.max_retries:
-            policy = attrs.evolve(policy, max_retries=max_retries)
-        return await self._call("GET", url, customer, seconds, policy)
-
-    async def _call(
-        self, method: str, url: URL, customer: str, seconds: float, policy: RetryPolicy
-    ) -> RawResponse:
-        """Send with retries, all within one deadline of `seconds`."""
-        session = self._ensure_session()
-        deadline = _loop_time() + seconds
-        retries = 0
-        timer = self._watchdog.deadline(deadline)
-        try:
-            with timer:
-                while True:
-                    try:
-                        if self._cooldown.active and self._cooldown.remaining() > 0:
-                            await self._cooldown.wait(
-                                deadline,
-                                self._naps.sleep,
-                                method=method,
-                                url=str(url),
-                                retries_taken=retries,
-                            )
-                        return self._check(
-                            await self._authorized(method, url, session, customer, retries + 1)
-                        )
-                    except FlinkeyError as exc:
-                        exc.retries_taken = retries
-                        if self._closed:
-                            raise _closed_during_call(method, url, retries) from exc
-                        if isinstance(exc, APIError):
-                            self._cooldown.extend(exc)
-                        delay = policy.delay(exc, retries)
-                        if delay is None or _loop_time() + delay >= deadline:
-                            raise
-                    await self._naps.sleep(delay)
-                    if self._closed:
-                        raise _closed_during_call(method, url, retries)
-                    retries += 1
-        except TimeoutError:
-            if not timer.expired:
-                raise
-            raise FlinkeyTimeoutError(
-                f"no answer within {seconds:g} s ({retries + 1} attempt(s))",
-                method=method,
-                url=str(url),
-                retries_taken=retries,
-            ) from None
-
-    async def _authorized(
-        self, method: str, url: URL, session: aiohttp.ClientSession, customer: str, attempt: int
-    ) -> RawResponse:
-        token = self._tokens.fresh() or await self._tokens.get()
-        headers = self._headers(token, customer)
-        response = await self._send(session, method, url, headers=headers, attempt=attempt)
-        if response.status == 401 and _is_token_error(response):
-            # The token was refused: renew it (unless another call already did) and replay once.
-            self._tokens.invalidate(token)
-            token = await self._tokens.get()
-            headers = self._headers(token, customer)
-            response = await self._send(session, method, url, headers=headers, attempt=attempt)
-        return response
-
-    def _headers(self, token: Token, customer: str) -> Mapping[str, str]:
-        """Return the request headers for a token and customer, built once per pair."""
-        cached_token, by_customer = self._header_cache
-        if cached_token is not token:
-            by_customer = {}
-            self._header_cache = (token, by_customer)
-        headers = by_customer.get(customer)
-        if headers is None:
-            headers = by_customer[customer] = {
-                **self._static_headers,
-                "Authorization": "Bearer " + token.value.reveal(),
-                "Customer-ID": customer,
-            }
-        return headers
-
-    def _check(self, response: RawResponse) -> RawResponse:
-        if 200 <= response.status < 300:
-            return response
-        raise response.error()
-
-    async def _fetch_token(self) -> Token:
-        """Run the password grant (the TokenManager makes sure only one runs at a time)."""
-        session = self._ensure_session()
-        form = {
-            "username": self._username,
-            "password": self._password.reveal(),
-            "grant_type": "password",
+    @classmethod
+    def resources(cls) -> dict[str, type[Endpoints]]:
+        """The registry: each resource attribute of the client and the class serving it."""
+        return {
+            name: attached.resource
+            for name, attached in vars(cls).items()
+            if isinstance(attached, _Attach)
         }
-        return await request_token(
-            partial(self._send, session),
-            self._base_url / "oauth2" / "token",
-            headers=self._static_headers,
-            form=form,
-            timeout=self._timeout,
-        )
-
-
-def _loop_time() -> float:
-    return asyncio.get_running_loop().time()
-
-
-def _closed_during_call(method: str, url: URL, retries: int) -> ClientClosedError:
-    return ClientClosedError(
-        "the FlinkeyClient was closed while this call was in flight",
-        method=method,
-        url=str(url),
-        retries_taken=retries,
-    )
-
-
-def _is_token_error(response: RawResponse) -> bool:
-    return b"access token is missing or invalid" in response.body.lower()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from types import UnionType
@@ -23,27 +22,26 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.preconf.json import make_converter as make_json_converter
 
 from ._errors import ResponseDecodeError, excerpt
-from ._models import UNSET, WIRE_NAME, ProductType, UnsetType
+from ._model import PARSE, OpenEnum, UnsetType, is_partial, wire_names
+from ._secret import Secret
 
 T = TypeVar("T")
 
 
-def to_camel(name: str) -> str:
-    """Return the lowerCamelCase spelling of a snake_case attribute name."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+class ListResult(list[T]):
+    """The items of a list call; ``total_count`` is the server's ``@odata.count`` (or None)."""
 
+    __slots__ = ("total_count",)
 
-_WIRE_NAMES: dict[type[Any], dict[str, str]] = {}
+    def __init__(self, items: Iterable[T] = (), total_count: int | None = None) -> None:
+        super().__init__(items)
+        self.total_count = total_count
 
+    def __repr__(self) -> str:
+        return f"ListResult({list.__repr__(self)}, total_count={self.total_count!r})"
 
-def wire_names(cls: type[Any]) -> dict[str, str]:
-    """Map each attribute of a model to its wire key (the same map filters and selects use)."""
-    names = _WIRE_NAMES.get(cls)
-    if names is None:
-        names = {a.name: a.metadata.get(WIRE_NAME, to_camel(a.name)) for a in attrs.fields(cls)}
-        _WIRE_NAMES[cls] = names
-    return names
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (list(self), self.total_count)
 
 
 def _strict_int(value: Any, _: Any) -> int:
@@ -72,10 +70,24 @@ def _strict_float(value: Any, _: Any) -> float:
     raise TypeError(f"expected a number, got {_json_type(value)}")
 
 
-def _enum_member(value: Any, cl: type[enum.Enum]) -> enum.Enum:
+def _enum_member(value: Any, cl: type[OpenEnum]) -> OpenEnum:
     if type(value) not in (str, int):
         raise TypeError(f"expected an enum value, got {_json_type(value)}")
     return cl(value)
+
+
+def int_from_text(value: Any) -> int:
+    """Read an id that flinkey sends either as a number or as a string of digits."""
+    if type(value) is str and 0 < len(value) <= 10 and value.isascii() and value.isdigit():
+        return int(value)
+    return _strict_int(value, int)
+
+
+def local_datetime(value: Any) -> datetime:
+    """Read a date-time as sent: aware when it carries an offset, naive (local) when not."""
+    if type(value) is not str:
+        raise TypeError(f"expected a date-time string, got {_json_type(value)}")
+    return datetime.fromisoformat(value)
 
 
 def _aware_datetime(value: Any, _: Any) -> datetime:
@@ -97,8 +109,15 @@ def _is_unset_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, UnionType) and UnsetType in get_args(tp)
 
 
-def _is_partial(cls: type[Any]) -> bool:
-    return all(a.default is UNSET for a in attrs.fields(cls))
+def _field_hooks(cls: type[Any]) -> dict[str, Any]:
+    """Per-field overrides: the wire name, and a lenient parser where the model asks for one."""
+    hooks: dict[str, Any] = {}
+    names = wire_names(cls)
+    for a in attrs.fields(cls):
+        parse = a.metadata.get(PARSE)
+        hook = None if parse is None else (lambda value, _, parse=parse: parse(value))
+        hooks[a.name] = override(rename=names[a.name], struct_hook=hook)
+    return hooks
 
 
 def make_converter(*, detailed_validation: bool = False) -> Converter:
@@ -110,13 +129,15 @@ def make_converter(*, detailed_validation: bool = False) -> Converter:
     conv.register_structure_hook(float, _strict_float)
     conv.register_structure_hook(datetime, _aware_datetime)
     conv.register_unstructure_hook(datetime, datetime.isoformat)
-    # Registered by exact type: a str-based enum would otherwise take the plain str hook.
-    conv.register_structure_hook(ProductType, _enum_member)
-    conv.register_unstructure_hook(ProductType, lambda member: member.value)
+    conv.register_unstructure_hook(ListResult, lambda items: [conv.unstructure(i) for i in items])
+    # A secret in a request model is revealed only when the body is written.
+    conv.register_unstructure_hook(Secret, Secret.reveal)
+    # Registered on the base class: singledispatch prefers it to the plain str hook.
+    conv.register_structure_hook(OpenEnum, _enum_member)
+    conv.register_unstructure_hook(OpenEnum, lambda member: member.value)
 
     def structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
-        renames = {n: override(rename=w) for n, w in wire_names(cls).items()}
-        fields_fn = make_dict_structure_fn(cls, conv, **renames)  # type: ignore[arg-type]
+        fields_fn = make_dict_structure_fn(cls, conv, **_field_hooks(cls))
 
         def structure_object(value: Any, cl: Any) -> Any:
             if type(value) is not dict:
@@ -131,7 +152,7 @@ def make_converter(*, detailed_validation: bool = False) -> Converter:
         return make_dict_unstructure_fn(
             cls,
             conv,
-            _cattrs_omit_if_default=_is_partial(cls),
+            _cattrs_omit_if_default=is_partial(cls),
             **renames,  # type: ignore[arg-type]
         )
 
@@ -192,7 +213,8 @@ def compile_structurer(cls: type[T], conv: Converter) -> Callable[[Any], T]:
     for i, a in enumerate(fields):
         v, key = f"v{i}", names[a.name]
         inner, optional = _optional_inner(a.type)
-        hook = conv.get_structure_hook(inner)
+        parse = a.metadata.get(PARSE)
+        hook = conv.get_structure_hook(inner) if parse is None else _parse_hook(parse)
         space[f"h{i}"], space[f"t{i}"] = hook, inner
         test = f"{v}.__class__ is not t{i}" if _INLINE.get(inner) is hook else "True"
         if optional:
@@ -210,6 +232,10 @@ def compile_structurer(cls: type[T], conv: Converter) -> Callable[[Any], T]:
     lines.append(f"  return __cl({', '.join(args)})")
     exec(compile("\n".join(lines), f"<flinkey_async structure {cls.__name__}>", "exec"), space)
     return cast(Callable[[Any], T], space["structure"])
+
+
+def _parse_hook(parse: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    return lambda value, _: parse(value)
 
 
 def _optional_inner(tp: Any) -> tuple[Any, bool]:
@@ -230,22 +256,48 @@ def structure_one(data: Any, cls: type[T], **context: Any) -> T:
         raise _located_error(data, cls, context) from exc
 
 
-def structure_list(data: Any, cls: type[T], **context: Any) -> list[T]:
+def structure_list(data: Any, cls: type[T], **context: Any) -> ListResult[T]:
     """Structure a JSON array (or an OData {"value": [...]} envelope) into models."""
-    if isinstance(data, dict) and isinstance(data.get("value"), list):
+    total = None
+    if type(data) is dict and type(data.get("value")) is list:
+        total = _odata_count(data, context)
         data = data["value"]
-    if not isinstance(data, list):
+    if type(data) is not list:
         raise _decode_error("$", f"expected an array, got {_json_type(data)}", data, context)
     structure = _structurer(cls)
     try:
-        return [structure(item) for item in data]
+        return ListResult([structure(item) for item in data], total)
     except Exception as exc:
         raise _located_error(data, list[cls], context) from exc  # type: ignore[valid-type]
+
+
+def read_count(data: Any, **context: Any) -> int:
+    """Return the ``@odata.count`` of a list response, or raise ResponseDecodeError."""
+    total = _odata_count(data, context) if type(data) is dict else None
+    if total is None:
+        raise _decode_error(
+            "$", "the server sent no @odata.count (it may not support $count)", data, context
+        )
+    return total
+
+
+def _odata_count(data: dict[str, Any], context: dict[str, Any]) -> int | None:
+    total = data.get("@odata.count")
+    if total is None:
+        return None
+    if type(total) is not int or total < 0:
+        raise _decode_error("$['@odata.count']", "expected a non-negative integer", data, context)
+    return total
 
 
 def unstructure(value: Any) -> Any:
     """Return the wire-shaped (camelCase, JSON-ready) form of a model or a list of models."""
     return CONVERTER.unstructure(value)
+
+
+def request_body(value: Any) -> dict[str, Any]:
+    """Return a request model as a JSON object, leaving out the fields that are None."""
+    return {key: item for key, item in CONVERTER.unstructure(value).items() if item is not None}
 
 
 def _located_error(data: Any, cl: Any, context: dict[str, Any]) -> ResponseDecodeError:

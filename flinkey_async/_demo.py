@@ -9,8 +9,8 @@ from typing import Final
 from ._cli import EXIT_OK, print_result
 from ._errors import NotFoundError
 from ._fields import fields
-from ._models import Service
 from ._query import Query
+from .models import Service
 
 MISSING_ID: Final = 999
 

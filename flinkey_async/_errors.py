@@ -25,10 +25,11 @@ Every error carries ``retries_taken``: how many times the call was retried befor
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
+
+from ._json import try_loads
 
 EXCERPT_LIMIT: Final = 200
 _HTML_TITLE: Final = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -175,11 +176,12 @@ _BY_STATUS: Final[Mapping[int, type[APIError]]] = {
     429: RateLimitError,
 }
 
+# Lower-case message prefixes that name a more specific error than the status alone.
 _BY_MESSAGE: Final = (
-    (MSG_INVALID_API_KEY.split(".")[0].lower(), InvalidAPIKeyError),
-    (MSG_INVALID_TOKEN.lower().rstrip("."), InvalidTokenError),
+    ("access denied due to invalid subscription key", InvalidAPIKeyError),
     ("invalid subscription key", InvalidAPIKeyError),
-    (MSG_UNKNOWN_MANAGER.split(" for ")[0].lower(), UnknownManagerError),
+    ("unauthorized. access token is missing or invalid", InvalidTokenError),
+    ("unable to find a manager", UnknownManagerError),
 )
 
 
@@ -193,9 +195,8 @@ def excerpt(body: bytes | str, limit: int = EXCERPT_LIMIT) -> str:
 def parse_error_body(body: bytes) -> tuple[str, str | None]:
     """Return (message, trace id) from any error body shape flinkey is known to send."""
     text = body.decode("utf-8", "replace").strip()
-    try:
-        data: object = json.loads(text)
-    except ValueError:
+    parsed, data = try_loads(text) if text else (False, None)
+    if not parsed:
         title = _HTML_TITLE.search(text) if text.startswith("<") else None
         return (" ".join(title.group(1).split()) if title else text), None
     if isinstance(data, str):
@@ -246,31 +247,3 @@ def _path_of(url: str | None) -> str:
     rest = url.split("://", 1)[-1]
     path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
     return path.split("?", 1)[0]
-
-
-def decode_json(body: bytes, **context: Any) -> Any:
-    """Parse a JSON body or raise ResponseDecodeError with an excerpt."""
-    if not body.strip():
-        raise ResponseDecodeError(
-            "the response body is empty", json_path="$", body_excerpt="", **context
-        )
-    try:
-        return loads(body)
-    except ValueError as exc:
-        raise ResponseDecodeError(
-            f"the response body is not valid JSON ({exc})",
-            json_path="$",
-            body_excerpt=excerpt(body),
-            **context,
-        ) from exc
-
-
-def _load_json_loader() -> Any:
-    try:
-        import orjson
-    except ImportError:
-        return json.loads
-    return orjson.loads
-
-
-loads: Callable[[bytes], Any] = _load_json_loader()

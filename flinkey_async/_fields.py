@@ -6,14 +6,24 @@ import difflib
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, Final, Generic, NoReturn, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Final,
+    Generic,
+    NoReturn,
+    TypeVar,
+    cast,
+    get_args,
+    get_origin,
+    overload,
+)
 
 import attrs
 
-from ._convert import wire_names
 from ._expr import BoolOp, Call, Compare, CompareOp, FunctionName, In, Literal, Node, Not, Prop, Raw
 from ._literal import literal
-from ._models import PartialProduct, PartialService, Product, ProductType, Service
+from ._model import wire_names
 
 T = TypeVar("T")
 
@@ -261,43 +271,29 @@ class ModelFields(_FieldsBase):
         return self._field(name)
 
 
-class ServiceFields(_FieldsBase):
-    """Typed field references of Service / PartialService."""
+FT = TypeVar("FT", bound=_FieldsBase)
+
+
+class HasFields(Generic[FT]):
+    """Tag base of a model: names its typed field-reference class for ``fields()``."""
 
     __slots__ = ()
-    id: Field[int]
-    name: Field[str]
-    is_terminated: Field[bool]
-    termination_date: Field[datetime | None]
-    termination_cause: Field[str | None]
-    product_id: Field[int | None]
-
-
-class ProductFields(_FieldsBase):
-    """Typed field references of Product / PartialProduct."""
-
-    __slots__ = ()
-    id: Field[int]
-    unique_id: Field[str]
-    serial_number: Field[str]
-    sap_number: Field[str]
-    type: Field[ProductType]
-    dongle_termination_timestamp: Field[datetime | None]
 
 
 _MADE: Final[dict[object, _FieldsBase]] = {}
-_TYPED: Final[dict[type[Any], type[_FieldsBase]]] = {
-    Service: ServiceFields,
-    PartialService: ServiceFields,
-    Product: ProductFields,
-    PartialProduct: ProductFields,
-}
+
+
+def _typed_fields(model: type[Any]) -> type[_FieldsBase]:
+    for klass in model.__mro__:
+        for base in getattr(klass, "__orig_bases__", ()):
+            if get_origin(base) is HasFields:
+                (refs,) = get_args(base)
+                return cast(type[_FieldsBase], refs)
+    return ModelFields
 
 
 @overload
-def fields(model: type[Service] | type[PartialService]) -> ServiceFields: ...
-@overload
-def fields(model: type[Product] | type[PartialProduct]) -> ProductFields: ...
+def fields(model: type[HasFields[FT]]) -> FT: ...
 @overload
 def fields(model: type[Any]) -> ModelFields: ...
 def fields(model: object) -> _FieldsBase:
@@ -306,5 +302,5 @@ def fields(model: object) -> _FieldsBase:
     if made is None:
         if not (isinstance(model, type) and attrs.has(model)):
             raise TypeError(f"fields() takes an attrs model class, not {model!r}")
-        made = _MADE[model] = _TYPED.get(model, ModelFields)(model)
+        made = _MADE[model] = _typed_fields(model)(model)
     return made

@@ -7,9 +7,8 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, 
 from typing import Any, Final, Generic, Self, TypeVar
 
 from ._fields import F
-from ._query import Query
-from ._retry import RETRIES_NOTE
-from ._validate import check_count, check_seconds
+from ._query import Query, check_query
+from ._validate import check_count, check_max_items
 
 T = TypeVar("T")
 
@@ -21,30 +20,6 @@ log = logging.getLogger("flinkey_async")
 FetchPage = Callable[[Query[Any]], Awaitable[list[T]]]
 
 
-def check_max_items(value: object) -> int | None:
-    """Return a valid item limit (None, or an int >= 0)."""
-    if value is None:
-        return None
-    return check_count(value, "max_items")
-
-
-def check_call_options(timeout: object, max_retries: object) -> None:
-    """Check the per-request options a walk passes on (None keeps the client's setting)."""
-    if timeout is not None:
-        check_seconds(timeout, "timeout")
-    if max_retries is not None:
-        check_count(max_retries, "max_retries", note=RETRIES_NOTE)
-
-
-def check_query(value: object) -> Query[Any]:
-    """Return the query to page through (a Query, or an empty one for None)."""
-    if value is None:
-        return Query()
-    if not isinstance(value, Query):
-        raise TypeError(f"query must be a flinkey_async.Query or None, not {value!r}")
-    return value
-
-
 def item_key(item: Any) -> Hashable:
     """Identify an item for the repeated-page guard: its id when it has one, else itself."""
     key = getattr(item, "id", None)
@@ -54,7 +29,7 @@ def item_key(item: Any) -> Hashable:
 class Pager(Generic[T]):
     """All items of a list query, fetched in pages: ``async for item in pager``.
 
-    Get one from ``client.services.iterate()``, which checks the arguments before any I/O.
+    Get one from a collection's ``iterate()``, which checks the arguments before any I/O.
     ``pager.pages()`` yields one list per page instead. Pages are requested one at a time,
     and only when the loop needs them; no request runs between items, so leaving the loop
     early (``break``, an exception, cancellation) leaves nothing running. Each ``async for``
@@ -71,7 +46,7 @@ class Pager(Generic[T]):
     requests) are dropped, and a page with nothing new ends the walk.
     """
 
-    __slots__ = ("_fetch", "_max_items", "_page_size", "_query")
+    __slots__ = ("_fetch", "_max_items", "_order_key", "_page_size", "_query")
 
     def __init__(
         self,
@@ -80,11 +55,13 @@ class Pager(Generic[T]):
         *,
         page_size: int = DEFAULT_PAGE_SIZE,
         max_items: int | None = None,
+        order_key: str | None = "id",
     ) -> None:
         self._query = check_query(query)
         self._page_size = check_count(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE)
         self._max_items = check_max_items(max_items)
         self._fetch = fetch
+        self._order_key = order_key
 
     @property
     def query(self) -> Query[Any]:
@@ -123,7 +100,9 @@ class Pager(Generic[T]):
             del page  # let it go before the next page arrives (less for the GC to scan)
 
     def _walk(self) -> _PageIterator[T]:
-        return _PageIterator(self._fetch, self._query, self._page_size, self._max_items)
+        return _PageIterator(
+            self._fetch, self._query, self._page_size, self._max_items, self._order_key
+        )
 
 
 class _PageIterator(AsyncIterator[list[T]]):
@@ -142,17 +121,22 @@ class _PageIterator(AsyncIterator[list[T]]):
     )
 
     def __init__(
-        self, fetch: FetchPage[T], query: Query[Any], page_size: int, max_items: int | None
+        self,
+        fetch: FetchPage[T],
+        query: Query[Any],
+        page_size: int,
+        max_items: int | None,
+        order_key: str | None,
     ) -> None:
         limits = [n for n in (query.top_value, max_items) if n is not None]
         self._limit: int | None = min(limits) if limits else None
         self._offset = query.skip_value or 0
         base = query.top(None).skip(None)
-        if not base.orderby_keys:
-            log.debug("paging without orderby: ordering by id so that $skip pages are stable")
-            base = base.orderby(F("id"))
-        if base.select_fields and "id" not in base.select_fields:
-            base = base.select(F("id"))
+        if order_key is not None and not base.orderby_keys:
+            log.debug("paging without orderby: ordering by %s for stable $skip pages", order_key)
+            base = base.orderby(F(order_key))
+        if order_key is not None and base.select_fields and order_key not in base.select_fields:
+            base = base.select(F(order_key))
         self._base = base
         self._fetch = fetch
         self._page_size = page_size

@@ -181,3 +181,12 @@ def _expand_item(item: Expand) -> str:
         return path
     nested = ";".join(f"{name}={value}" for name, value in item.options.options())
     return f"{path}({nested})" if nested else path
+
+
+def check_query(value: object) -> Query[Any]:
+    """Return the query a call sends (a Query, or an empty one for None)."""
+    if value is None:
+        return Query()
+    if not isinstance(value, Query):
+        raise TypeError(f"query must be a flinkey_async.Query or None, not {value!r}")
+    return value

@@ -13,27 +13,23 @@ from typing import Final
 import attrs
 
 from ._errors import APIError, FlinkeyError, RateLimitError, ServerError, TransportError
-from ._validate import check_count
+from ._validate import check_non_negative, check_retries
 
 RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
 COOLDOWN_STATUSES: Final = frozenset({429, 503})
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_MAX_RETRIES: Final = 3
-RETRIES_NOTE: Final = " (0 disables retries)"
 DEFAULT_BACKOFF_INITIAL: Final = 0.5
 DEFAULT_BACKOFF_MAX: Final = 8.0
 DEFAULT_MAX_RETRY_AFTER: Final = 60.0
 
 
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{attribute.name} must be a number of seconds")
-    if not 0 <= value < float("inf"):
-        raise ValueError(f"{attribute.name} must be zero or a positive, finite number")
+    check_non_negative(value, attribute.name)
 
 
 def _retries(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    check_count(value, attribute.name, note=RETRIES_NOTE)
+    check_retries(value)
 
 
 @attrs.frozen
@@ -67,9 +63,11 @@ def is_retryable(
 ) -> bool | float:
     """Say whether a failed call may be retried; a float is the server's Retry-After in seconds.
 
-    GET is retried on transport errors and on 429, 502, 503 and 504; any method is retried
-    when the request provably never reached the server. A Retry-After above max_retry_after
-    means "do not retry". Usable as ``stamina.retry(on=flinkey_async.is_retryable)``.
+    GET is retried on transport errors and on 429, 502, 503 and 504. A write (PUT, POST,
+    DELETE) is never resent once it may have reached the server: only when the connection
+    failed before anything was sent, or on a 429/503 with Retry-After (refused, not acted on).
+    A Retry-After above max_retry_after means "do not retry". Usable as
+    ``stamina.retry(on=flinkey_async.is_retryable)``.
     """
     if not isinstance(exc, FlinkeyError):
         return False
@@ -78,10 +76,10 @@ def is_retryable(
         return idempotent or not exc.request_sent
     if not (isinstance(exc, RateLimitError | ServerError) and exc.status in RETRY_STATUSES):
         return False
-    if not idempotent:
-        return False
     if exc.retry_after is None:
-        return True
+        return idempotent
+    if not idempotent and exc.status not in COOLDOWN_STATUSES:
+        return False
     return False if exc.retry_after > max_retry_after else float(exc.retry_after)
 
 

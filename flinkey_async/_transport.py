@@ -1,7 +1,12 @@
-"""One attempt on the wire: send, follow same-origin redirects, read a capped body, log a line."""
+"""The only aiohttp user of the client: the session, one attempt on the wire, redirects, bodies.
+
+It owns (or borrows) the session, binds it to one event loop, sends one attempt, follows
+same-origin redirects, reads a capped body and logs one line per attempt.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Mapping
@@ -12,15 +17,17 @@ from yarl import URL
 
 from ._errors import (
     APIError,
+    ClientClosedError,
     FlinkeyError,
     FlinkeyTimeoutError,
     RedirectError,
     ResponseDecodeError,
     TransportError,
-    decode_json,
+    WrongEventLoopError,
     error_for_response,
-    loads,
+    excerpt,
 )
+from ._json import loads, try_loads
 from ._redact import mask_query
 from ._retry import parse_retry_after
 
@@ -65,24 +72,105 @@ class RawResponse(NamedTuple):
         """Decode the body as JSON or raise ResponseDecodeError."""
         try:
             return loads(self.body)
-        except ValueError:
-            return decode_json(self.body, **self.context())
+        except (ValueError, RecursionError):
+            pass
+        if not self.body.strip():
+            raise ResponseDecodeError("the response body is empty", json_path="$", **self.context())
+        _, reason = try_loads(self.body)
+        raise ResponseDecodeError(
+            f"the response body is not valid JSON ({reason})",
+            json_path="$",
+            body_excerpt=excerpt(self.body),
+            **self.context(),
+        )
+
+    def json_or_none(self) -> Any:
+        """Decode the body as JSON; an empty body (a 204, say) is None."""
+        return self.json() if self.body.strip() else None
 
 
-def make_session(
-    *, connect_timeout: float, read_timeout: float | None, limit: int, limit_per_host: int
-) -> aiohttp.ClientSession:
-    """Create the session a client owns: its timeouts and pool bounds, no hidden retries."""
-    timeout = aiohttp.ClientTimeout(
-        total=None, sock_connect=connect_timeout, sock_read=read_timeout
-    )
-    connector = aiohttp.TCPConnector(limit=limit, limit_per_host=limit_per_host)
-    session = aiohttp.ClientSession(timeout=timeout, connector=connector)
-    # aiohttp silently resends an idempotent request once when a connection drops;
-    # the client's retry loop does that (counted, logged, within the deadline) instead.
+Data = bytes | Mapping[str, str] | None
+
+
+class Transport:
+    """The session a client sends on: its own (created lazily) or a borrowed one, on one loop."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession | None,
+        *,
+        connect_timeout: float,
+        read_timeout: float | None,
+        limit: int,
+        limit_per_host: int,
+    ) -> None:
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise TypeError("session must be an aiohttp.ClientSession")
+        self._session = session
+        self._owned = session is None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=connect_timeout, sock_read=read_timeout
+        )
+        self._limits = (limit, limit_per_host)
+        # A borrowed session keeps its own settings; these override them per request.
+        self.overrides: dict[str, Any] = (
+            {} if session is None else {"timeout": self._timeout, "raise_for_status": False}
+        )
+        if session is not None:
+            _no_hidden_resends(session)
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The session in use, if one exists yet."""
+        return self._session
+
+    def open(self) -> aiohttp.ClientSession:
+        """Return the session for the running loop, creating the client's own if needed."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self.check_loop(loop)
+            self._loop = loop
+        session = self._session
+        if session is None:
+            connector = aiohttp.TCPConnector(limit=self._limits[0], limit_per_host=self._limits[1])
+            session = self._session = aiohttp.ClientSession(
+                timeout=self._timeout, connector=connector
+            )
+            _no_hidden_resends(session)
+        elif session.closed:
+            raise ClientClosedError("the aiohttp session lent to this FlinkeyClient is closed")
+        return session
+
+    def check_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Raise WrongEventLoopError if the session belongs to another (or a closed) loop."""
+        bound = self._loop
+        if bound is None and self._session is not None:
+            bound = getattr(self._session, "_loop", None)
+            if bound is loop:
+                bound = None
+        if bound is not None and bound is not loop:
+            state = "an event loop that is now closed" if bound.is_closed() else "another loop"
+            raise WrongEventLoopError(
+                f"this FlinkeyClient (or its aiohttp session) belongs to {state}, not the "
+                "running one; create one FlinkeyClient per event loop (e.g. inside the "
+                "coroutine given to asyncio.run()) and close it with 'async with' or aclose() "
+                "before that loop ends"
+            )
+
+    async def close(self) -> None:
+        """Close the session if this transport created it; a borrowed one stays open."""
+        session, self._session = self._session, None
+        if session is not None and self._owned and not session.closed:
+            self.check_loop(asyncio.get_running_loop())
+            await session.close()
+
+
+def _no_hidden_resends(session: aiohttp.ClientSession) -> None:
+    # aiohttp silently resends GET/PUT/DELETE once when a kept-alive connection drops; a write
+    # may then reach flinkey twice. The client's own retry rules decide instead.
     if hasattr(session, "_retry_connection"):
         session._retry_connection = False
-    return session
 
 
 async def send(
@@ -91,14 +179,17 @@ async def send(
     url: URL,
     *,
     headers: Mapping[str, str],
-    data: Mapping[str, str] | None = None,
+    data: Data = None,
     attempt: int = 1,
     origin: URL,
     max_body_bytes: int,
+    overrides: Mapping[str, Any],
 ) -> RawResponse:
     """Send one attempt, following up to MAX_REDIRECTS redirects within origin's host."""
     for _ in range(MAX_REDIRECTS + 1):
-        response = await _exchange(session, method, url, headers, data, attempt, max_body_bytes)
+        response = await _exchange(
+            session, method, url, headers, data, attempt, max_body_bytes, overrides
+        )
         if response.status not in REDIRECT_STATUSES:
             return response
         url = _redirect_target(response, url, origin)
@@ -115,9 +206,10 @@ async def _exchange(
     method: str,
     url: URL,
     headers: Mapping[str, str],
-    data: Mapping[str, str] | None,
+    data: Data,
     attempt: int,
     max_body_bytes: int,
+    overrides: Mapping[str, Any],
 ) -> RawResponse:
     """Send one HTTP request and read its (size-capped) body; log one DEBUG line."""
     debug = log.isEnabledFor(logging.DEBUG)
@@ -125,7 +217,7 @@ async def _exchange(
     outcome: int | str = "cancelled"
     try:
         async with session.request(
-            method, url, headers=headers, data=data, allow_redirects=False
+            method, url, headers=headers, data=data, allow_redirects=False, **overrides
         ) as resp:
             outcome = resp.status
             body = await _read_body(resp, method, url, max_body_bytes)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from yarl import URL
 
 INT32_MAX: Final = 2**31 - 1
+_QUERY_TEXT: Final = re.compile(r"[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*")
+RETRIES_NOTE: Final = " (0 disables retries)"
+OPTION_NAMES: Final = frozenset({"customer_id", "timeout", "max_retries"})
+METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
 
 def check_id(value: object, name: str) -> int:
@@ -51,22 +56,33 @@ def check_seconds(value: object, name: str) -> float:
     return float(value)
 
 
-def settings_from_env(env: Mapping[str, str], default_base_url: str) -> dict[str, Any]:
-    """Read FLINKEY_* variables into client settings, naming every missing one."""
-    required = ("FLINKEY_API_KEY", "FLINKEY_USERNAME", "FLINKEY_PASSWORD", "FLINKEY_CUSTOMER_ID")
-    missing = [name for name in required if not env.get(name, "").strip()]
+ENV_SETTINGS: Final = {
+    "api_key": "FLINKEY_API_KEY",
+    "username": "FLINKEY_USERNAME",
+    "password": "FLINKEY_PASSWORD",
+    "customer_id": "FLINKEY_CUSTOMER_ID",
+}
+
+
+def settings_from_env(
+    env: Mapping[str, str], given: Mapping[str, object], default_base_url: str
+) -> dict[str, Any]:
+    """Read the FLINKEY_* variables of the settings not given, naming every missing one."""
+    wanted = {name: var for name, var in ENV_SETTINGS.items() if name not in given}
+    missing = [var for var in wanted.values() if not env.get(var, "").strip()]
     if missing:
         raise ValueError(f"missing environment variable(s): {', '.join(missing)}")
-    raw_id = env["FLINKEY_CUSTOMER_ID"].strip()
-    if not raw_id.isdigit():
-        raise ValueError("FLINKEY_CUSTOMER_ID must be a positive integer")
-    return {
-        "api_key": env["FLINKEY_API_KEY"].strip(),
-        "username": env["FLINKEY_USERNAME"].strip(),
-        "password": env["FLINKEY_PASSWORD"],
-        "customer_id": int(raw_id),
-        "base_url": env.get("FLINKEY_BASE_URL", "").strip() or default_base_url,
-    }
+    settings: dict[str, Any] = {name: env[var].strip() for name, var in wanted.items()}
+    if "password" in settings:
+        settings["password"] = env["FLINKEY_PASSWORD"]
+    if "customer_id" in settings:
+        raw_id = settings["customer_id"]
+        if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 10):
+            raise ValueError("FLINKEY_CUSTOMER_ID must be a positive integer")
+        settings["customer_id"] = int(raw_id)
+    if "base_url" not in given:
+        settings["base_url"] = env.get("FLINKEY_BASE_URL", "").strip() or default_base_url
+    return settings
 
 
 def check_count(
@@ -79,3 +95,95 @@ def check_count(
         bound = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum:,}"
         raise ValueError(f"{name} must be {bound}{note}, got {value}")
     return value
+
+
+def check_non_negative(value: object, name: str) -> float:
+    """Return a finite number of seconds >= 0 (0 allowed: no backoff, say)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds")
+    if not 0 <= value < float("inf"):
+        raise ValueError(f"{name} must be zero or a positive, finite number")
+    return float(value)
+
+
+def check_retries(value: object) -> int:
+    """Return a retry budget (an int >= 0)."""
+    return check_count(value, "max_retries", note=RETRIES_NOTE)
+
+
+def check_max_items(value: object) -> int | None:
+    """Return a valid item limit (None, or an int >= 0)."""
+    return None if value is None else check_count(value, "max_items")
+
+
+def check_ids(ids: Iterable[int], name: str) -> tuple[int, ...]:
+    """Return the ids as a tuple, each checked like a single id (before any I/O)."""
+    if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
+        raise TypeError(f"{name} must be an iterable of ints, not {type(ids).__name__}")
+    return tuple(check_id(value, f"{name}[{index}]") for index, value in enumerate(ids))
+
+
+def check_segment(value: object, name: str) -> str:
+    """Return a non-blank path parameter of text (sent percent-encoded as one segment)."""
+    text = check_text(value, name)
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise ValueError(f"{name} must not contain control characters")
+    return text
+
+
+def check_options(options: Mapping[str, object]) -> tuple[int | None, float | None, int | None]:
+    """Return (customer_id, timeout, max_retries) of per-call options; None keeps the default."""
+    unknown = options.keys() - OPTION_NAMES
+    if unknown:
+        names = ", ".join(sorted(OPTION_NAMES))
+        raise TypeError(f"unexpected keyword argument {min(unknown)!r} (per-call options: {names})")
+    customer = options.get("customer_id")
+    timeout = options.get("timeout")
+    retries = options.get("max_retries")
+    return (
+        None if customer is None else check_id(customer, "customer_id"),
+        None if timeout is None else check_seconds(timeout, "timeout"),
+        None if retries is None else check_retries(retries),
+    )
+
+
+def check_product_ref(
+    product_id: int | None, serial_number: str | None, unique_id: str | None
+) -> dict[str, Any]:
+    """Return the one product reference given (id, serial number or unique id), checked."""
+    given = {
+        name: value
+        for name, value in (
+            ("product_id", product_id),
+            ("serial_number", serial_number),
+            ("unique_id", unique_id),
+        )
+        if value is not None
+    }
+    if len(given) != 1:
+        raise ValueError(
+            "identify the product by exactly one of product_id, serial_number or unique_id"
+            f" (got {', '.join(given) or 'none'})"
+        )
+    ((name, value),) = given.items()
+    return {name: check_id(value, name) if name == "product_id" else check_text(value, name)}
+
+
+def check_method(value: object) -> str:
+    """Return an HTTP method flinkey uses, upper-cased."""
+    if not isinstance(value, str):
+        raise TypeError(f"method must be a str, not {type(value).__name__}")
+    method = value.upper()
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(sorted(METHODS))}, got {value!r}")
+    return method
+
+
+def check_query_text(value: str) -> str:
+    """Return a hand-written, already percent-encoded query string (no leading '?')."""
+    if not _QUERY_TEXT.fullmatch(value):
+        raise ValueError(
+            "a query string must be percent-encoded (no spaces, '#' or non-ASCII); "
+            "build it with flinkey_async.Query instead"
+        )
+    return value.removeprefix("?")

@@ -20,7 +20,7 @@ async def wait_until(condition: Callable[[], bool], within: float = 5.0) -> None
 
 def acquired_connections(client: FlinkeyClient) -> int:
     """How many connections the client's connector has handed out and not yet got back."""
-    session = client._session
+    session = client._engine.transport.session
     if session is None or session.connector is None:
         return 0
     return len(session.connector._acquired)

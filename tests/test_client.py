@@ -179,7 +179,7 @@ async def test_owned_session_is_closed(fake: FakeFlinkey) -> None:
     client = fake.client()
     async with client:
         await client.services.list()
-        session = client._session
+        session = client._engine.transport.session
         assert session is not None
         assert not session.closed
     assert session.closed
@@ -205,9 +205,9 @@ async def test_no_secret_in_reprs_errors_or_logs(
     caplog.set_level(logging.DEBUG)
     seen: list[str] = []
     async with fake.client() as client:
-        seen += [repr(client), str(client), repr(client._tokens.current)]
+        seen += [repr(client), str(client), repr(client._engine.tokens.current)]
         await client.services.list()
-        seen.append(repr(client._tokens.current))
+        seen.append(repr(client._engine.tokens.current))
         fake.faults.add("/v3/services", TOKEN_401, times=2)
         fake.faults.add("/v3/services/101", Fault(status=500))
         for call in (client.services.list(), client.services.get(101), client.services.get(999)):

@@ -100,12 +100,12 @@ async def test_secrets_never_in_logs_reprs_or_errors(
         )
         fake.faults.add("/v3/services/103", Fault(status=None, delay=1))
         async with fake.client(backoff_initial=0) as client:
-            texts += [repr(client), str(client), repr(client._tokens.current)]
+            texts += [repr(client), str(client), repr(client._engine.tokens.current)]
             await client.services.list()
             await client.services.get(101)
             fake.expire_tokens()
             await client.services.get_product(101)
-            texts.append(repr(client._tokens.current))
+            texts.append(repr(client._engine.tokens.current))
             for call in (client.services.get(102), client.services.get(103, timeout=0.2)):
                 try:
                     await call
@@ -188,7 +188,7 @@ async def test_one_debug_line_per_attempt(
     """Each attempt logs method, path, masked query, status, attempt number and elapsed ms."""
     fake.faults.add(SERVICES, Fault(503), times=2)
     async with fake.client(backoff_initial=0) as client:
-        await client.get(("services",), query_string="$filter=name+eq+'Fleet+Berlin'&$top=5")
+        await client.request("GET", "services", query="$filter=name+eq+'Fleet+Berlin'&$top=5")
     lines = [r for r in all_records if r.name == "flinkey_async"]
     assert [(r.flinkey_method, r.flinkey_attempt, r.flinkey_status) for r in lines] == [  # type: ignore[attr-defined]
         ("POST", 1, 200),

@@ -10,9 +10,9 @@ from typing import Any, Final
 
 from aiohttp import web
 
-from .._convert import wire_names
 from .._errors import MSG_INVALID_API_KEY, MSG_INVALID_TOKEN, MSG_UNKNOWN_MANAGER
-from .._models import Product, Service
+from .._model import wire_names
+from ..models import Product, Service
 from ._filter import Entity, ODataError
 from ._odata import apply_to_list, apply_to_one
 from ._store import FakeStore

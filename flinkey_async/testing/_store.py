@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from .._convert import unstructure
-from .._models import Product, ProductType, Service
+from ..models import Product, ProductType, Service
 
 JSON = dict[str, Any]
 
