@@ -39,8 +39,7 @@ class ProductLinks(Endpoints):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.writes = tuple(
-            write_route(method, cls.path, cls.body, name)
-            for method, name in cls.verbs
+            write_route(method, cls.path, cls.body, name) for method, name in cls.verbs
         )
 
     async def _link(self, method: str, args: Any) -> None:
