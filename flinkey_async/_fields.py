@@ -21,7 +21,7 @@ from typing import (
 
 import attrs
 
-from ._expr import BoolOp, Call, Compare, CompareOp, FunctionName, In, Literal, Node, Not, Prop, Raw
+from ._expr import BoolOp, Call, Compare, In, Literal, Node, Not, Prop, Raw, render
 from ._literal import literal
 from ._model import wire_names
 
@@ -84,30 +84,25 @@ class Term(Generic[T]):
         raise AttributeError(f"{type(self).__name__} is immutable")
 
     def __repr__(self) -> str:
-        from ._render import render
-
         return f"{type(self).__name__}({render(self.node)!r})"
 
-    def _compare(self, op: CompareOp, other: object) -> Expr:
-        return Expr(Compare(op, self.node, _value(other)))
-
     def __eq__(self, other: T | Term[T]) -> Expr:  # type: ignore[override]
-        return self._compare("eq", other)
+        return Expr(Compare("eq", self.node, _value(other)))
 
     def __ne__(self, other: T | Term[T]) -> Expr:  # type: ignore[override]
-        return self._compare("ne", other)
+        return Expr(Compare("ne", self.node, _value(other)))
 
     def __lt__(self, other: T | Term[T]) -> Expr:
-        return self._compare("lt", other)
+        return Expr(Compare("lt", self.node, _value(other)))
 
     def __le__(self, other: T | Term[T]) -> Expr:
-        return self._compare("le", other)
+        return Expr(Compare("le", self.node, _value(other)))
 
     def __gt__(self, other: T | Term[T]) -> Expr:
-        return self._compare("gt", other)
+        return Expr(Compare("gt", self.node, _value(other)))
 
     def __ge__(self, other: T | Term[T]) -> Expr:
-        return self._compare("ge", other)
+        return Expr(Compare("ge", self.node, _value(other)))
 
     __hash__ = None  # type: ignore[assignment]  # == builds a condition, so no hashing
 
@@ -130,20 +125,17 @@ class Term(Generic[T]):
             return Expr(Compare("eq", self.node, items[0]))
         return Expr(In(self.node, items))
 
-    def _text(self, name: FunctionName, other: object) -> Expr:
-        return Expr(Call(name, (self.node, _value(other))))
-
     def contains(self: Term[str] | Term[str | None], text: str | Term[str]) -> Expr:
         """Return the condition ``contains(field,text)``."""
-        return self._text("contains", text)
+        return Expr(Call("contains", (self.node, _value(text))))
 
     def startswith(self: Term[str] | Term[str | None], text: str | Term[str]) -> Expr:
         """Return the condition ``startswith(field,text)``."""
-        return self._text("startswith", text)
+        return Expr(Call("startswith", (self.node, _value(text))))
 
     def endswith(self: Term[str] | Term[str | None], text: str | Term[str]) -> Expr:
         """Return the condition ``endswith(field,text)``."""
-        return self._text("endswith", text)
+        return Expr(Call("endswith", (self.node, _value(text))))
 
     def tolower(self: Term[str] | Term[str | None]) -> Term[str]:
         """Return ``tolower(field)``, for case-insensitive comparisons."""
