@@ -214,17 +214,19 @@ def raw(text: str) -> Expr:
 
 
 class _FieldsBase:
-    """Field references of one model; attribute names are the model's (snake_case) names."""
+    """Field references of one model; attribute names are the model's (snake_case) names.
 
-    __slots__ = ("_made", "_model", "_names")
-    _made: dict[str, Field[Any]]
+    ``fields()`` binds each class to a model once: the references become class attributes of a
+    small subclass, so reading one is a plain attribute lookup (queries are built per call).
+    """
+
+    __slots__ = ("_model", "_names")
     _model: type[Any]
     _names: dict[str, str]
 
     def __init__(self, model: type[Any]) -> None:
         object.__setattr__(self, "_model", model)
         object.__setattr__(self, "_names", wire_names(model))
-        object.__setattr__(self, "_made", {})
 
     def __repr__(self) -> str:
         return f"fields({self._model.__name__})"
@@ -232,24 +234,15 @@ class _FieldsBase:
     def __dir__(self) -> list[str]:
         return sorted(self._names)
 
-    def _field(self, name: str) -> Field[Any]:
-        made = self._made.get(name)
-        if made is not None:
-            return made  # fields are immutable, so one per name serves every query
-        wire = self._names.get(name)
-        if wire is None:
-            close = difflib.get_close_matches(name, self._names, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise AttributeError(f"{self._model.__name__} has no field {name!r}{hint}")
-        made = self._made[name] = Field(Prop(wire))
-        return made
+    def _missing(self, name: str) -> AttributeError:
+        close = difflib.get_close_matches(name, self._names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return AttributeError(f"{self._model.__name__} has no field {name!r}{hint}")
 
     if not TYPE_CHECKING:  # typed subclasses declare their attributes for mypy instead
 
         def __getattr__(self, name: str) -> Field[Any]:
-            if name.startswith("__"):
-                raise AttributeError(name)
-            return self._field(name)
+            raise self._missing(name)
 
 
 class ModelFields(_FieldsBase):
@@ -258,9 +251,7 @@ class ModelFields(_FieldsBase):
     __slots__ = ()
 
     def __getattr__(self, name: str) -> Field[Any]:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self._field(name)
+        raise self._missing(name)
 
 
 FT = TypeVar("FT", bound=_FieldsBase)
@@ -294,5 +285,9 @@ def fields(model: object) -> _FieldsBase:
     if made is None:
         if not (isinstance(model, type) and attrs.has(model)):
             raise TypeError(f"fields() takes an attrs model class, not {model!r}")
-        made = _MADE[model] = _typed_fields(model)(model)
+        refs = _typed_fields(model)
+        names = wire_names(model)
+        attributes: dict[str, Any] = {name: Field(Prop(wire)) for name, wire in names.items()}
+        bound = type(refs.__name__, (refs,), {"__slots__": (), **attributes})
+        made = _MADE[model] = bound(model)
     return made
