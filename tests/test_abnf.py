@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-import os
 from pathlib import Path
 from typing import Any
 
