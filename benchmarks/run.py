@@ -47,7 +47,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smoke run: fewer items and rounds")
     parser.add_argument("--only", help="comma-separated benchmark names, e.g. http,decode")
     args = parser.parse_args()
-    names = args.only.split(",") if args.only else list(ORDER)
+    found = sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
+    everything = [n for n in ORDER if n in found] + [n for n in found if n not in ORDER]
+    names = args.only.split(",") if args.only else everything
     scripts = [HERE / f"bench_{name}.py" for name in names]
     missing = [str(s) for s in scripts if not s.exists()]
     if missing:
