@@ -38,6 +38,9 @@ OPS: Final[dict[str, Callable[[float, float], bool]]] = {"≤": operator.le, "<"
 X: Final = "\u00d7"  # the multiplication sign of a ratio
 DASH: Final = "\u2013"  # the en dash of a range
 RATIO_HOW: Final = f"median of per-round ratios (min{DASH}max over rounds)"
+# When this benchmark process started (before any measurement), and the load then.
+STARTED: Final = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+LOAD_AT_START: Final = os.getloadavg()[0]
 
 
 def spread(values: list[float]) -> dict[str, float]:
@@ -60,8 +63,8 @@ def span(s: dict[str, float], unit: str = "") -> str:
 
 
 def ratio_text(s: dict[str, float]) -> str:
-    """'median (min-max)' of a ratio's spread."""
-    return f"{s['median']:.2f}{X} ({s['min']:.2f}{DASH}{s['max']:.2f})"
+    """'median (min-max)' of a ratio's spread (the median to 3 places: targets sit at x.xx)."""
+    return f"{s['median']:.3f}{X} ({s['min']:.2f}{DASH}{s['max']:.2f})"
 
 
 def machine() -> dict[str, str]:
@@ -101,8 +104,8 @@ class Report:
             "mode": "quick" if quick else "full",
             "rounds": rounds,
             "full_rounds": full_rounds,
-            "started": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "load_before": os.getloadavg()[0],
+            "started": STARTED,
+            "load_before": LOAD_AT_START,
             "machine": machine(),
             "sections": [],
             "checks": [],

@@ -74,7 +74,7 @@ def _same(decoded: list[Any]) -> None:
 def main() -> None:
     """Run the benchmark and emit its result."""
     args = parse_args(__doc__.splitlines()[0])
-    rounds, inner = (7, 1) if args.quick else (21, 5)
+    rounds, inner = (5, 1) if args.quick else (21, 5)
     data = body(ITEMS)
     msgspec_decoder = msgspec.json.Decoder(list[ServiceStruct])
     lax = pydantic.TypeAdapter(list[ServiceModel])

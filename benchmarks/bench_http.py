@@ -116,7 +116,7 @@ async def measure(
 def main() -> None:
     """Run the benchmark and emit its result."""
     args = parse_args(__doc__.splitlines()[0], profile=True)
-    calls, rounds, inner = (1_000, 3, 1) if args.quick else (20_000, 7, 5)
+    calls, rounds, inner = (500, 3, 1) if args.quick else (20_000, 7, 5)
     with serving(SERVICES) as base:
         samples = asyncio.run(measure(base, calls, rounds, inner, args.profile))
     if args.profile:
