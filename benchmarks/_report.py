@@ -39,6 +39,8 @@ unknown fields per row), and every baseline uses the same JSON loader (orjson) a
 check as the SDK; the hand-written attrs baseline builds the SDK's own `Service` with the
 checks documented in `_payload.service_from_row`. Variants of the SDK without one of its
 primitives are patched in by `_variants.py` (the one module touching SDK internals).
+The load average includes the benchmark's own client and server (up to about 2 on two
+cores); CPU time is less disturbed by other processes than wall time, not immune to them.
 """
 
 
