@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import signal
@@ -16,7 +15,6 @@ import flinkey_async
 from flinkey_async._cli._serve import is_loopback
 from flinkey_async.testing import FakeFlinkey
 
-PACKAGE = Path(flinkey_async.__file__).parent
 CLI = [sys.executable, "-W", "error", "-m", "flinkey_async"]
 
 
@@ -197,44 +195,3 @@ def test_a_port_in_use_is_a_usage_error(flinkey_fake: FakeFlinkey) -> None:
 def test_is_loopback(host: str, loopback: bool) -> None:
     """Only loopback addresses are served without the warning."""
     assert is_loopback(host) is loopback
-
-
-def module_imports() -> dict[str, set[str]]:
-    """Return each flinkey_async module and the package modules it imports at module level."""
-    modules: dict[str, Path] = {}
-    for file in PACKAGE.rglob("*.py"):
-        parts = file.relative_to(PACKAGE.parent).with_suffix("").parts
-        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = file
-    graph: dict[str, set[str]] = {}
-    for name, file in modules.items():
-        package = name if file.name == "__init__.py" else name.rpartition(".")[0]
-        found: set[str] = set()
-        for node in ast.parse(file.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.ImportFrom):
-                base = package
-                for _ in range(node.level - 1):
-                    base = base.rpartition(".")[0]
-                target = (f"{base}.{node.module}" if node.module else base).strip(".")
-                if not node.level:
-                    target = node.module or ""
-                found |= {target, *(f"{target}.{alias.name}" for alias in node.names)}
-            elif isinstance(node, ast.Import):
-                found |= {alias.name for alias in node.names}
-        graph[name] = {target for target in found if target in modules and target != name}
-    return graph
-
-
-def test_no_import_cycles() -> None:
-    """No module imports, at module level, a module that imports it back (directly or not)."""
-    graph = module_imports()
-    assert "flinkey_async._cli._output" in graph["flinkey_async._cli._demo"]
-
-    def reaches(start: str, goal: str, seen: set[str]) -> bool:
-        for nxt in graph[start] - seen:
-            seen.add(nxt)
-            if nxt == goal or reaches(nxt, goal, seen):
-                return True
-        return False
-
-    cycles = [name for name in graph if reaches(name, name, set())]
-    assert cycles == []
