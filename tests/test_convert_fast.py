@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flinkey_async import Product, ProductType, ResponseDecodeError, Service
+from flinkey_async import PartialService, Product, ProductType, ResponseDecodeError, Service
 from flinkey_async._convert import (
     CONVERTER,
     compile_structurer,
@@ -124,3 +124,64 @@ def test_one_object_round_trip() -> None:
         Service,
     )
     assert service.termination_date == datetime(2025, 6, 30, tzinfo=UTC)
+
+
+@given(st.one_of(_wire_dicts(PartialService), json_values))
+def test_partial_fast_path_agrees_with_cattrs(value: Any) -> None:
+    """Partial models (UNSET defaults, ``T | UnsetType | None`` fields) agree too."""
+    _agree(PartialService, CONVERTER, value)
+
+
+def test_slot_built_instances_are_the_models_own() -> None:
+    """Built by setting slots: the model's own class, equal, hashable and still frozen."""
+    row = {
+        "id": 7,
+        "name": "x",
+        "isTerminated": True,
+        "terminationDate": "2025-06-30T10:00:00+02:00",
+    }
+    fast = compile_structurer(Service, CONVERTER)(row)
+    assert type(fast) is Service
+    assert fast == CONVERTER.structure(row, Service)
+    assert hash(fast) == hash(CONVERTER.structure(row, Service))
+    assert fast.termination_date == datetime(2025, 6, 30, 8, tzinfo=UTC)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        fast.name = "y"  # type: ignore[misc]
+
+
+@attrs.frozen
+class _Validated:
+    count: int = attrs.field(validator=attrs.validators.ge(0))
+
+
+@attrs.frozen
+class _Converted:
+    name: str = attrs.field(converter=str.upper)
+
+
+_POSTED: list[str] = []
+
+
+@attrs.frozen
+class _PostInit:
+    name: str
+
+    def __attrs_post_init__(self) -> None:
+        _POSTED.append(self.name)
+
+
+@attrs.frozen(cache_hash=True)
+class _CachedHash:
+    name: str
+
+
+def test_models_with_init_logic_are_built_by_their_init() -> None:
+    """Validators, converters, post-init hooks and hash caches still run (the class is called)."""
+    conv = make_converter()
+    with pytest.raises(ValueError, match="count"):
+        compile_structurer(_Validated, conv)({"count": -1})
+    assert compile_structurer(_Converted, conv)({"name": "ab"}).name == "AB"
+    compile_structurer(_PostInit, conv)({"name": "a"})
+    assert _POSTED == ["a"]
+    cached = compile_structurer(_CachedHash, conv)({"name": "a"})
+    assert hash(cached) == hash(_CachedHash("a"))
