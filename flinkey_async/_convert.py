@@ -219,7 +219,7 @@ def _slot_setters(
     (such as a hash cache) and no ``__new__`` of its own.
     """
     if (
-        cls.__new__ is not object.__new__
+        cast(object, cls.__new__) is not object.__new__
         or hasattr(cls, "__attrs_pre_init__")
         or hasattr(cls, "__attrs_post_init__")
         or any(a.validator is not None or a.converter is not None for a in fields)
