@@ -28,15 +28,27 @@ S = TypeVar("S", Full, Selected)
 # including space, + & # % / ? = ; @ and non-ASCII (as UTF-8), is percent-encoded.
 _SAFE: Final = "'(),:$*"
 _NEEDS_QUOTE: Final = re.compile(r"[^A-Za-z0-9\-._~'(),:$* ]")  # what .replace() cannot do
+_ASCII_ESCAPES: Final = {
+    chr(c): quote(chr(c), safe=_SAFE) for c in range(128) if _NEEDS_QUOTE.match(chr(c))
+}
 MAX_EXPAND_DEPTH: Final = 10
 _AND: Final = PRECEDENCE["and"]
 
 
 def encode_value(text: str) -> str:
-    """Percent-encode one option value for the URL: spaces as %20 (never +), nothing twice."""
-    if _NEEDS_QUOTE.search(text) is None:
-        return text.replace(" ", "%20")  # the common case, without quote()'s per-byte loop
-    return quote(text, safe=_SAFE)
+    """Percent-encode one option value for the URL: spaces as %20 (never +), nothing twice.
+
+    Exactly ``quote(text, safe=_SAFE)``, but quote() runs only on the characters that need it
+    (one at a time: UTF-8 encodes each character on its own), not byte by byte over the value.
+    """
+    if _NEEDS_QUOTE.search(text) is not None:
+        text = _NEEDS_QUOTE.sub(_quote_match, text)
+    return text.replace(" ", "%20")
+
+
+def _quote_match(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ASCII_ESCAPES.get(char) or quote(char, safe=_SAFE)
 
 
 def _field_path(value: object, method: str) -> str:

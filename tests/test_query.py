@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta, timezone
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flinkey_async import F, Product, Query, Service, fields, raw
 from flinkey_async._query import encode_value
@@ -186,6 +188,18 @@ def test_encode_value(text: str, wire: str) -> None:
     """Spaces are %20 (never +); + & # % / ? and non-ASCII are escaped; nothing twice."""
     assert encode_value(text) == wire
     assert unquote(wire) == text
+
+
+@given(st.text())
+def test_encode_value_is_quote(text: str) -> None:
+    """Exactly urllib's quote() with the option-value safe set, for any text."""
+    try:
+        expected = quote(text, safe="'(),:$*")
+    except UnicodeEncodeError:
+        with pytest.raises(UnicodeEncodeError):
+            encode_value(text)
+        return
+    assert encode_value(text) == expected
 
 
 def test_datetime_offset_plus_is_escaped() -> None:
