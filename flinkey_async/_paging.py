@@ -12,7 +12,7 @@ from ._validate import check_count, check_max_items
 
 T = TypeVar("T")
 
-DEFAULT_PAGE_SIZE: Final = 100
+DEFAULT_PAGE_SIZE: Final = 1000
 MAX_PAGE_SIZE: Final = 10_000
 
 log = logging.getLogger("flinkey_async")
@@ -24,6 +24,21 @@ def item_key(item: Any) -> Hashable:
     """Identify an item for the repeated-page guard: its id when it has one, else itself."""
     key = getattr(item, "id", None)
     return key if key.__class__ is int else item
+
+
+def _keys(items: list[Any]) -> list[Hashable]:
+    """Return each item's item_key: one attribute read per item when every id is an int."""
+    try:
+        keys: list[Hashable] = [item.id for item in items]
+    except AttributeError:
+        pass
+    else:
+        if {key.__class__ for key in keys} <= _INT:
+            return keys
+    return list(map(item_key, items))
+
+
+_INT: Final = frozenset({int})
 
 
 class Pager(Generic[T]):
@@ -123,7 +138,7 @@ class _Seen:
 
     def fresh(self, items: list[T]) -> list[T]:
         """Return the items not yielded before (all of them, in the common case)."""
-        keys = list(map(item_key, items))
+        keys = _keys(items)
         page = frozenset(keys)
         previous, self._previous = self._previous, page
         fingerprint = hash(page)

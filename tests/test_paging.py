@@ -22,6 +22,7 @@ from flinkey_async import (
     Service,
     fields,
 )
+from flinkey_async._paging import DEFAULT_PAGE_SIZE
 from flinkey_async.testing import FakeFlinkey, Fault
 
 BASE = 100_000
@@ -126,6 +127,18 @@ async def test_without_a_server_count_a_short_page_is_the_last(
     ]
 
 
+async def test_default_page_size(fake: FakeFlinkey, client: FlinkeyClient) -> None:
+    """Without page_size= the walk asks for 1,000 items per request (the documented default)."""
+    ids = _fill(fake)
+    pager = client.services.iterate()
+    assert pager.page_size == DEFAULT_PAGE_SIZE == 1_000
+    assert [service.id async for service in pager] == ids
+    assert _queries(fake) == [
+        "$orderby=id&$top=1000&$skip=0&$count=true",
+        "$orderby=id&$top=1000&$skip=1000",
+    ]
+
+
 async def test_no_orderby_orders_by_id_and_logs_it(
     fake: FakeFlinkey, client: FlinkeyClient, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -135,7 +148,7 @@ async def test_no_orderby_orders_by_id_and_logs_it(
     data.services = dict(reversed(data.services.items()))  # the server's own order differs
     services = [service async for service in client.services.iterate()]
     assert [service.id for service in services] == [101, 102, 103, 104, 105]
-    assert _queries(fake) == ["$orderby=id&$top=100&$skip=0&$count=true"]
+    assert _queries(fake) == [f"$orderby=id&$top={DEFAULT_PAGE_SIZE}&$skip=0&$count=true"]
     assert any("ordering by id" in record.getMessage() for record in caplog.records)
 
 
@@ -193,7 +206,9 @@ async def test_select_without_id_also_selects_id(fake: FakeFlinkey, client: Flin
         (BASE + 1, False, UNSET),
         (BASE + 2, True, UNSET),
     ]
-    assert _queries(fake) == ["$select=isTerminated,id&$orderby=name&$top=100&$skip=0&$count=true"]
+    assert _queries(fake) == [
+        f"$select=isTerminated,id&$orderby=name&$top={DEFAULT_PAGE_SIZE}&$skip=0&$count=true"
+    ]
 
 
 async def test_count_envelope_is_paged_too(fake: FakeFlinkey, client: FlinkeyClient) -> None:
@@ -207,7 +222,7 @@ async def test_count_envelope_is_paged_too(fake: FakeFlinkey, client: FlinkeyCli
 async def test_max_items_caps_the_walk(fake: FakeFlinkey, client: FlinkeyClient) -> None:
     """max_items stops the walk and shrinks the last request's $top."""
     ids = _fill(fake)
-    services = [service async for service in client.services.iterate(max_items=250)]
+    services = [x async for x in client.services.iterate(page_size=100, max_items=250)]
     assert [service.id for service in services] == ids[:250]
     assert _queries(fake) == [
         "$orderby=id&$top=100&$skip=0&$count=true",
@@ -257,7 +272,7 @@ async def test_empty_result_is_one_request(fake: FakeFlinkey, client: FlinkeyCli
     fake.store.customer(1).services.clear()
     assert [x async for x in client.services.iterate()] == []
     assert [page async for page in client.services.iterate().pages()] == []
-    assert _queries(fake) == ["$orderby=id&$top=100&$skip=0&$count=true"] * 2
+    assert _queries(fake) == [f"$orderby=id&$top={DEFAULT_PAGE_SIZE}&$skip=0&$count=true"] * 2
 
 
 async def test_break_sends_no_further_requests(fake: FakeFlinkey, client: FlinkeyClient) -> None:
@@ -299,7 +314,7 @@ async def test_pages_are_fetched_one_at_a_time(fake: FakeFlinkey, client: Flinke
     """A second __anext__ while a page is in flight is refused, never a parallel request."""
     _fill(fake)
     fake.faults.add("/v3/services", Fault(status=None, delay=0.05))
-    pages = client.services.iterate().pages()
+    pages = client.services.iterate(page_size=100).pages()
     first = asyncio.ensure_future(anext(pages))
     await asyncio.sleep(0.01)
     with pytest.raises(RuntimeError, match="one at a time"):
@@ -366,7 +381,7 @@ async def test_a_failing_page_raises_and_can_be_retried(
     """An error on a page propagates; the next __anext__ asks for the same page again."""
     ids = _fill(fake, 150)
     fake.faults.add("/v3/services", Fault(status=503), times=1)
-    pages = client.services.iterate(max_retries=0).pages()
+    pages = client.services.iterate(page_size=100, max_retries=0).pages()
     with pytest.raises(ServerError):
         await anext(pages)
     assert [x.id for x in await anext(pages)] == ids[:100]
@@ -379,13 +394,13 @@ async def test_timeout_and_max_retries_apply_to_each_page(
     """A failing page is retried (max_retries) within its own deadline (timeout)."""
     ids = _fill(fake, 150)
     fake.faults.add("/v3/services", Fault(status=503), times=1)
-    pager = client.services.iterate(timeout=5, max_retries=1)
+    pager = client.services.iterate(page_size=100, timeout=5, max_retries=1)
     assert [x.id async for x in pager] == ids
     assert len(_queries(fake)) == 3  # the first page twice, then the short second page
     fake.requests.clear()
     fake.faults.add("/v3/services", Fault(status=503), times=1)
     with pytest.raises(ServerError):
-        [x async for x in client.services.iterate(max_retries=0)]
+        [x async for x in client.services.iterate(page_size=100, max_retries=0)]
     assert len(_queries(fake)) == 1
     fake.requests.clear()
     fake.faults.add("/v3/services", Fault(status=None, delay=0.3), times=1)
@@ -485,6 +500,7 @@ async def test_alternating_pages_end_the_walk_without_duplicates() -> None:
     async with _AlternatingFake() as alternating, alternating.client() as client:
         ids = _fill(alternating, 1_000)
         async with asyncio.timeout(10):  # the old guard looped here forever
-            seen = [x.id async for x in client.services.iterate(Query().count(False))]
+            pager = client.services.iterate(Query().count(False), page_size=100)
+            seen = [x.id async for x in pager]
         assert seen == ids[:200]
         assert len(alternating.api_requests()) == 3
