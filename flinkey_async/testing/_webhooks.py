@@ -1,0 +1,150 @@
+"""The fake's outgoing webhooks: flinkey POSTs assignment results to the customer's URL.
+
+Configure a receiver with ``fake.webhooks.configure(url, secret=...)``. Deliveries run in the
+background after the triggering request was answered (as flinkey's do); ``await
+fake.webhooks.drain()`` waits for them. Each attempt is recorded, and a receiver that is down
+or answers an error is a recorded failure, never an error of the fake server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from typing import Any, Final
+
+import aiohttp
+import attrs
+
+JSON = dict[str, Any]
+SECRET_HEADER: Final = "Secret"
+TARGET_HEADER: Final = "Target-Webhook-Address"
+
+
+def assignment_deleted(assignment: JSON, customer_id: int) -> JSON:
+    """Return the body of an "assignment deleted" webhook for one deleted assignment row.
+
+    Fields per reference §4.2 (flinkey has not published the deleted payload: the "created"
+    fields are assumed). The checksum is an MD5 of the assignment as the fake knows it, in
+    flinkey's upper-case hex form; flinkey's canonicalisation is undocumented, so it is opaque.
+    """
+    fields = {
+        "assignmentId": assignment["id"],
+        "carId": assignment.get("carId"),
+        "userId": assignment.get("userId"),
+        "start": assignment.get("start"),
+        "end": assignment.get("end"),
+        "customerId": customer_id,
+        "lifetime": assignment.get("lifetime"),
+        "renewableAfter": assignment.get("renewableAfter"),
+    }
+    digest = hashlib.md5(json.dumps(fields, sort_keys=True).encode(), usedforsecurity=False)
+    return {
+        "checksum": digest.hexdigest().upper(),
+        **fields,
+        "operationSucceeded": True,
+        "errorMessage": None,
+    }
+
+
+@attrs.frozen
+class Delivery:
+    """One webhook POST: where it went, what was sent, and how it ended.
+
+    ``status`` is the receiver's HTTP status (None if no answer came); ``error`` says why an
+    attempt failed (a non-2xx status, a refused connection, a timeout), else None.
+    """
+
+    url: str
+    headers: dict[str, str]
+    payload: JSON
+    status: int | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the receiver answered with a 2xx status."""
+        return self.error is None
+
+
+@attrs.define
+class WebhookSender:
+    """Sends the fake's webhooks to one configured URL (none: events are dropped, unrecorded).
+
+    ``deliveries`` lists every attempt in order, ``failures`` the ones that did not get a 2xx.
+    """
+
+    url: str | None = None
+    secret: str | None = None
+    target_address: str | None = None
+    timeout: float = 5.0
+    deliveries: list[Delivery] = attrs.Factory(list)
+    _pending: set[asyncio.Task[None]] = attrs.field(factory=set, init=False)
+    _loop: asyncio.AbstractEventLoop | None = attrs.field(default=None, init=False)
+    _session: aiohttp.ClientSession | None = attrs.field(default=None, init=False)
+
+    @property
+    def failures(self) -> list[Delivery]:
+        """The attempts that did not get a 2xx answer."""
+        return [delivery for delivery in self.deliveries if not delivery.ok]
+
+    def configure(
+        self, url: str | None, *, secret: str | None = None, target_address: str | None = None
+    ) -> None:
+        """Send webhooks to ``url`` (None: stop sending) with ``secret`` in the Secret header.
+
+        ``target_address`` is the Target-Webhook-Address header (default: the URL itself).
+        """
+        self.url, self.secret, self.target_address = url, secret, target_address
+
+    def send(self, payloads: list[JSON]) -> None:
+        """Deliver payloads in order, in the background (call it from the server's loop)."""
+        if self.url is None or not payloads:
+            return
+        self._loop = asyncio.get_running_loop()
+        task = self._loop.create_task(self._deliver(self.url, self._headers(self.url), payloads))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def drain(self) -> None:
+        """Wait until every webhook sent so far was delivered or failed (from any loop)."""
+        loop = self._loop
+        if loop is None:
+            return
+        if loop is asyncio.get_running_loop():
+            await self._drain()
+        else:  # the fake serves from another thread (run_in_thread)
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._drain(), loop))
+
+    async def close(self) -> None:
+        """Finish pending deliveries and close the HTTP session (the server's close() calls it)."""
+        await self._drain()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _drain(self) -> None:
+        while self._pending:
+            await asyncio.gather(*self._pending)
+
+    def _headers(self, url: str) -> dict[str, str]:
+        headers = {TARGET_HEADER: self.target_address or url}
+        if self.secret is not None:
+            headers[SECRET_HEADER] = self.secret
+        return headers
+
+    async def _deliver(self, url: str, headers: dict[str, str], payloads: list[JSON]) -> None:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
+        for payload in payloads:
+            status: int | None = None
+            error: str | None = None
+            try:
+                async with self._session.post(url, json=payload, headers=headers) as response:
+                    status = response.status
+                    await response.read()
+                if not 200 <= status < 300:
+                    error = f"the receiver answered HTTP {status}"
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            self.deliveries.append(Delivery(url, headers, payload, status, error))
