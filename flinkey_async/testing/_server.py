@@ -9,23 +9,21 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self
 
-import attrs
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from .._client import FlinkeyClient
-from .._registry import ROUTES
-from ._auth import Tokens, authorization, check_access, token_endpoint
+from ._auth import Tokens, authorization, token_endpoint
 from ._faults import FaultPlan
-from ._handlers import add_routes, bind, get_item
+from ._handlers import add_routes
 from ._odata import apply_to_list, apply_to_one, entity_of
 from ._recording import DEFAULT_MAX_REQUESTS, RecordedRequest, RequestLog
 from ._seed import seeded_store
 from ._store import FakeStore
 from ._values import ODataError
 from ._webhooks import WebhookSender
-from ._wire import API_KEY, PASSWORD, SDK_KEY, USERNAME, Refusal, customer_of
+from ._wire import API_KEY, PASSWORD, SDK_KEY, USERNAME, Refusal
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -238,24 +236,8 @@ class FakeFlinkey:
             return await handler(request)
         return await fault.apply(request, handler)
 
-    # -- hooks the benchmarks build lean apps from (benchmarks/bench_*.py) --------------------
-
     async def _token(self, request: web.Request) -> web.Response:
         return await token_endpoint(self, request)
-
-    def _authorize(self, request: web.Request) -> web.Response | int:
-        """Check access to a customer-scoped endpoint; return the refusal or the customer id."""
-        refused = check_access(self, request, scoped=True)
-        return refused if refused is not None else customer_of(request)
-
-    async def _get_service(self, request: web.Request) -> web.StreamResponse:
-        """GET /services/{service_id}, checking access itself (for an app without middleware)."""
-        refused = check_access(self, request, scoped=True)
-        if refused is not None:
-            return refused
-        declared = next(r for r in ROUTES if r.template == "services/{serviceId}")
-        route = attrs.evolve(declared, template="services/{service_id}")
-        return await bind(self, route, get_item)(request)
 
 
 def _serve_forever(loop: asyncio.AbstractEventLoop, started: threading.Event) -> None:

@@ -121,9 +121,11 @@ async def uninstall(server: Server, route: Route, request: web.Request) -> web.S
     response = web.Response(status=204)
     if deleted:
         # Answer first, then report: flinkey deletes the assignments asynchronously.
-        await response.prepare(request)
-        await response.write_eof()
-        server.webhooks.send([assignment_deleted(row, customer) for row in deleted])
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        finally:  # the deletion happened even if the client hung up
+            server.webhooks.send([assignment_deleted(row, customer) for row in deleted])
     return response
 
 

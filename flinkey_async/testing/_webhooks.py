@@ -56,7 +56,7 @@ class Delivery:
     """
 
     url: str
-    headers: dict[str, str]
+    headers: dict[str, str] = attrs.field(repr=lambda h: repr(_masked(h)))
     payload: JSON
     status: int | None = None
     error: str | None = None
@@ -67,6 +67,10 @@ class Delivery:
         return self.error is None
 
 
+def _masked(headers: dict[str, str]) -> dict[str, str]:
+    return {k: "***" if k == SECRET_HEADER else v for k, v in headers.items()}
+
+
 @attrs.define
 class WebhookSender:
     """Sends the fake's webhooks to one configured URL (none: events are dropped, unrecorded).
@@ -75,13 +79,13 @@ class WebhookSender:
     """
 
     url: str | None = None
-    secret: str | None = None
+    secret: str | None = attrs.field(default=None, repr=lambda s: "None" if s is None else "'***'")
     target_address: str | None = None
     timeout: float = 5.0
     deliveries: list[Delivery] = attrs.Factory(list)
-    _pending: set[asyncio.Task[None]] = attrs.field(factory=set, init=False)
-    _loop: asyncio.AbstractEventLoop | None = attrs.field(default=None, init=False)
-    _session: aiohttp.ClientSession | None = attrs.field(default=None, init=False)
+    _pending: set[asyncio.Task[None]] = attrs.field(factory=set, init=False, repr=False)
+    _loop: asyncio.AbstractEventLoop | None = attrs.field(default=None, init=False, repr=False)
+    _session: aiohttp.ClientSession | None = attrs.field(default=None, init=False, repr=False)
 
     @property
     def failures(self) -> list[Delivery]:
