@@ -11,7 +11,7 @@ from aiohttp.web_urldispatcher import AbstractRoute
 from .._endpoint import Route
 from .._registry import ROUTES
 from ._special import SPECIAL, SpecialHandler
-from ._store import Table, _Tables
+from ._store import Table, Tables
 from ._values import ODataError
 from ._wire import JSON, Refusal, Server, customer_of, json_response, path_id, text
 
@@ -31,11 +31,11 @@ def _key(template: str) -> str:
     return template.partition("{")[2].partition("}")[0]
 
 
-def _scope(server: Server, route: Route, request: web.Request) -> _Tables:
+def _scope(server: Server, route: Route, request: web.Request) -> Tables:
     return server.store.customer(customer_of(request)) if route.scoped else server.store
 
 
-def _table(scope: _Tables, route: Route) -> Table:
+def _table(scope: Tables, route: Route) -> Table:
     if route.model is None:
         raise TypeError(f"route {route.template} has no model")
     return scope.table(route.model)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self
@@ -43,7 +43,7 @@ class FakeFlinkey:
         api_key: str = API_KEY,
         username: str = USERNAME,
         password: str = PASSWORD,
-        customers: tuple[int, ...] | None = None,
+        customers: Iterable[int] | None = None,
         token_lifetime: float = 3600,
         store: FakeStore | None = None,
         sdk_key: str = SDK_KEY,

@@ -29,6 +29,8 @@ from ._wire import (
 
 SpecialHandler = Callable[[Server, Route, web.Request], Awaitable[web.StreamResponse]]
 
+MSG_INVALID_BRAND: Final = "Invalid brand provided."
+MSG_INVALID_SDK_REQUEST: Final = "Invalid combination of customerId, sdkKey and userId."
 # The fake's wording where flinkey documents no text (in the style of the documented ones):
 MSG_PRODUCT_UNKNOWN: Final = (
     "Unable to find a product for the given productId which is assigned to the given customerId."
@@ -37,8 +39,6 @@ MSG_NO_PAIRED_SERVICE: Final = "No service can be found that is assigned to this
 MSG_GROUP_NOT_FOUND: Final = (
     "Unable to find a group for the given groupId which is assigned to the given customerId."
 )
-MSG_INVALID_BRAND: Final = "Invalid brand provided."
-MSG_INVALID_SDK_REQUEST: Final = "Invalid combination of customerId, sdkKey and userId."
 
 
 def _data(server: Server, request: web.Request) -> CustomerData:

@@ -62,15 +62,15 @@ class _View:
     def __set_name__(self, owner: type[Any], name: str) -> None:
         self.name = name
 
-    def __get__(self, obj: _Tables, owner: type[Any]) -> Table:
+    def __get__(self, obj: Tables, owner: type[Any]) -> Table:
         return obj.tables[self.name]
 
-    def __set__(self, obj: _Tables, value: Table) -> None:
+    def __set__(self, obj: Tables, value: Table) -> None:
         obj.tables[self.name] = value
 
 
 @attrs.define
-class _Tables:
+class Tables:
     """Tables of one scope, and the generic ways to fill and read them."""
 
     scoped: ClassVar[bool]
@@ -139,7 +139,7 @@ def _wire_values(model: type[Any], values: Mapping[str, Any]) -> JSON:
 
 
 @attrs.define
-class CustomerData(_Tables):
+class CustomerData(Tables):
     """One customer's tables, and the state flinkey keeps beside them.
 
     ``installed`` maps a product id to the car it is installed in; ``group_cars`` a group id
@@ -181,7 +181,7 @@ class CustomerData(_Tables):
 
 
 @attrs.define
-class FakeStore(_Tables):
+class FakeStore(Tables):
     """All data: each customer's tables (``customer(id)``) and the global ones.
 
     Global tables: ``customers`` rows (the names ``GET /customers`` lists; which customers the
