@@ -208,3 +208,17 @@ async def test_the_secret_stays_out_of_reprs(
     assert SECRET not in repr(fake.webhooks)
     assert SECRET not in repr(delivery)
     assert delivery.headers["Secret"] == SECRET
+
+
+async def test_closing_gives_up_on_a_receiver_that_never_answers(receiver: Receiver) -> None:
+    """close() waits at most the webhook timeout, then records what is left as cancelled."""
+    receiver.hold = asyncio.Event()
+    async with FakeFlinkey() as fake, fake.client() as client:
+        fake.webhooks.configure(receiver.url, secret=SECRET)
+        fake.webhooks.timeout = 0.3
+        await client.installations.uninstall(car_id=1001, product_id=501)
+    receiver.hold.set()
+    errors = [delivery.error or "" for delivery in fake.webhooks.deliveries]
+    assert len(errors) == 2
+    assert all(errors)
+    assert errors[-1] == "cancelled: the fake server closed before delivery"

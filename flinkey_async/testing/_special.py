@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import secrets
@@ -120,12 +121,15 @@ async def uninstall(server: Server, route: Route, request: web.Request) -> web.S
     deleted = _machine.uninstall(server.store.customer(customer), await read_json(request))
     response = web.Response(status=204)
     if deleted:
-        # Answer first, then report: flinkey deletes the assignments asynchronously.
+        # Answer first, then report (flinkey deletes the assignments asynchronously); the
+        # deliveries are queued before the answer goes out, so drain() already waits for them.
+        answered = asyncio.get_running_loop().create_future()
+        server.webhooks.send([assignment_deleted(row, customer) for row in deleted], after=answered)
         try:
             await response.prepare(request)
             await response.write_eof()
         finally:  # the deletion happened even if the client hung up
-            server.webhooks.send([assignment_deleted(row, customer) for row in deleted])
+            answered.set_result(None)
     return response
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from collections.abc import Awaitable
 from typing import Any, Final
 
 import aiohttp
@@ -101,12 +102,17 @@ class WebhookSender:
         """
         self.url, self.secret, self.target_address = url, secret, target_address
 
-    def send(self, payloads: list[JSON]) -> None:
-        """Deliver payloads in order, in the background (call it from the server's loop)."""
+    def send(self, payloads: list[JSON], *, after: Awaitable[object] | None = None) -> None:
+        """Deliver payloads in order, in the background, once ``after`` is done.
+
+        Call it from the server's loop before answering (so ``drain()`` already sees it), with
+        ``after`` done once the answer is out.
+        """
         if self.url is None or not payloads:
             return
         self._loop = asyncio.get_running_loop()
-        task = self._loop.create_task(self._deliver(self.url, self._headers(self.url), payloads))
+        delivery = self._deliver(self.url, self._headers(self.url), payloads, after)
+        task = self._loop.create_task(delivery)
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
@@ -121,8 +127,16 @@ class WebhookSender:
             await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._drain(), loop))
 
     async def close(self) -> None:
-        """Finish pending deliveries and close the HTTP session (the server's close() calls it)."""
-        await self._drain()
+        """Finish pending deliveries (for at most ``timeout`` s) and close the HTTP session.
+
+        What is still pending then is cancelled and recorded as failed: a receiver in a loop
+        that waits for this close (run_in_thread) could never answer.
+        """
+        if self._pending:
+            _, late = await asyncio.wait(set(self._pending), timeout=self.timeout)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -137,18 +151,38 @@ class WebhookSender:
             headers[SECRET_HEADER] = self.secret
         return headers
 
-    async def _deliver(self, url: str, headers: dict[str, str], payloads: list[JSON]) -> None:
+    async def _deliver(
+        self,
+        url: str,
+        headers: dict[str, str],
+        payloads: list[JSON],
+        after: Awaitable[object] | None,
+    ) -> None:
+        done = 0
+        try:
+            if after is not None:
+                await after
+            for payload in payloads:
+                self.deliveries.append(await self._post(url, headers, payload))
+                done += 1
+        except asyncio.CancelledError:
+            cancelled = "cancelled: the fake server closed before delivery"
+            self.deliveries.extend(
+                Delivery(url, headers, p, None, cancelled) for p in payloads[done:]
+            )
+            raise
+
+    async def _post(self, url: str, headers: dict[str, str], payload: JSON) -> Delivery:
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
-        for payload in payloads:
-            status: int | None = None
-            error: str | None = None
-            try:
-                async with self._session.post(url, json=payload, headers=headers) as response:
-                    status = response.status
-                    await response.read()
-                if not 200 <= status < 300:
-                    error = f"the receiver answered HTTP {status}"
-            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-                error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            self.deliveries.append(Delivery(url, headers, payload, status, error))
+        status: int | None = None
+        error: str | None = None
+        try:
+            async with self._session.post(url, json=payload, headers=headers) as response:
+                status = response.status
+                await response.read()
+            if not 200 <= status < 300:
+                error = f"the receiver answered HTTP {status}"
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return Delivery(url, headers, payload, status, error)
