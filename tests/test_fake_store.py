@@ -101,6 +101,8 @@ def test_add_many_takes_models_and_dicts() -> None:
     rows = [Car(id=5, name="A"), {"id": 6, "name": "B"}]
     assert data.add_many(Car, rows) == [5, 6]
     assert data.cars[6] == {"id": 6, "name": "B"}
+    with pytest.raises(TypeError, match="generated rows only"):
+        data.add_many(Car, rows, brand="VW")
 
 
 def test_add_many_is_fast_enough_for_paging_tests() -> None:

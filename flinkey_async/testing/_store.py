@@ -107,6 +107,8 @@ class Tables:
         name = self._name(what)
         table = self.tables[name]
         if not isinstance(rows, int):
+            if values:
+                raise TypeError("field values apply to generated rows only (give a count)")
             return [self.add(row, table=name)["id"] for row in rows]
         first = max(table, default=0) + 1 if start_id is None else start_id
         ids = range(first, first + rows)
