@@ -2,7 +2,12 @@
 
 The root holds the machinery (client, errors, queries, paging); the models of every resource
 are in ``flinkey_async.models`` (the Services models stay importable from here too).
+
+Importing the package does not import aiohttp: the HTTP stack is loaded when the first client
+is built, so the CLI's ``--help`` and a webhook receiver stay light.
 """
+
+from typing import Any as _Any
 
 from ._bulk import BulkFetchError
 from ._client import PRODUCTION_URL, UAT_URL, FlinkeyClient
@@ -103,11 +108,16 @@ __all__ = [
     "raw",
 ]
 
-# Models keep flinkey_async.models as their home; the machinery presents itself as the root.
-from . import models as _models  # noqa: F401
+
+def _present(value: _Any) -> _Any:
+    """Show a public object as flinkey_async.X (models keep flinkey_async.models)."""
+    if getattr(value, "__module__", "").startswith("flinkey_async._"):
+        value.__module__ = "flinkey_async"
+    return value
+
+
+from . import models as _models  # noqa: E402, F401  (models first claim their own home)
 
 for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith("flinkey_async._"):
-        _obj.__module__ = "flinkey_async"
-del _name, _obj
+    _present(globals()[_name])
+del _name

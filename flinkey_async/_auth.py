@@ -22,7 +22,7 @@ from ._secret import Secret
 if TYPE_CHECKING:
     from yarl import URL
 
-    from ._transport import RawResponse
+    from ._response import RawResponse
 
 MAX_REFRESH_MARGIN: Final = 60.0
 

@@ -13,7 +13,6 @@ from yarl import URL
 
 from ._convert import request_body
 from ._endpoint import Endpoints
-from ._engine import Engine
 from ._query import Query, check_query
 from ._resources.assignments import Assignments
 from ._resources.brands import Brands
@@ -36,7 +35,6 @@ from ._retry import (
 )
 from ._scope import CallOptions, Scope
 from ._secret import Secret, as_secret
-from ._transport import Transport
 from ._validate import (
     check_base_url,
     check_count,
@@ -51,6 +49,8 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from ._engine import Engine
 
 PRODUCTION_URL: Final = "https://api.flinkey.de/v3"
 UAT_URL: Final = "https://api-uat.flinkey.de/v3"
@@ -133,6 +133,11 @@ class FlinkeyClient:
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
+        # Imported here so that importing this module (the registry, the CLI's --help)
+        # does not import aiohttp; only building a client does.
+        from ._engine import Engine
+        from ._transport import Transport
+
         key = as_secret(api_key, "api_key")
         self._username = check_text(username, "username")
         base = check_base_url(base_url)

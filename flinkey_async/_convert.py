@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from types import UnionType
 from typing import Any, Final, TypeVar, Union, cast, get_args, get_origin
@@ -22,6 +22,15 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.preconf.json import make_converter as make_json_converter
 
 from ._errors import ResponseDecodeError, excerpt
+from ._hooks import (
+    aware_datetime,
+    enum_member,
+    json_type,
+    strict_bool,
+    strict_float,
+    strict_int,
+    strict_str,
+)
 from ._model import PARSE, OpenEnum, UnsetType, is_partial, wire_names
 from ._secret import Secret
 
@@ -44,67 +53,6 @@ class ListResult(list[T]):
         return type(self), (list(self), self.total_count)
 
 
-def _strict_int(value: Any, _: Any) -> int:
-    if type(value) is int:
-        return value
-    if type(value) is float and value.is_integer():
-        return int(value)  # ids are documented as JSON "number"; 1.0 is tolerated
-    raise TypeError(f"expected an integer, got {_json_type(value)}")
-
-
-def _strict_str(value: Any, _: Any) -> str:
-    if type(value) is str:
-        return value
-    raise TypeError(f"expected a string, got {_json_type(value)}")
-
-
-def _strict_bool(value: Any, _: Any) -> bool:
-    if type(value) is bool:
-        return value
-    raise TypeError(f"expected true or false, got {_json_type(value)}")
-
-
-def _strict_float(value: Any, _: Any) -> float:
-    if type(value) in (int, float):
-        return float(value)
-    raise TypeError(f"expected a number, got {_json_type(value)}")
-
-
-def _enum_member(value: Any, cl: type[OpenEnum]) -> OpenEnum:
-    if type(value) not in (str, int):
-        raise TypeError(f"expected an enum value, got {_json_type(value)}")
-    return cl(value)
-
-
-def int_from_text(value: Any) -> int:
-    """Read an id that flinkey sends either as a number or as a string of digits."""
-    if type(value) is str and 0 < len(value) <= 10 and value.isascii() and value.isdigit():
-        return int(value)
-    return _strict_int(value, int)
-
-
-def local_datetime(value: Any) -> datetime:
-    """Read a date-time as sent: aware when it carries an offset, naive (local) when not."""
-    if type(value) is not str:
-        raise TypeError(f"expected a date-time string, got {_json_type(value)}")
-    return datetime.fromisoformat(value)
-
-
-def _aware_datetime(value: Any, _: Any) -> datetime:
-    if type(value) is not str:
-        raise TypeError(f"expected a date-time string, got {_json_type(value)}")
-    parsed = datetime.fromisoformat(value)
-    # flinkey documents date-times in UTC; a value without an offset is read as UTC.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
-    return names.get(type(value), "an array" if isinstance(value, list) else "an object")
-
-
 def _is_unset_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, UnionType) and UnsetType in get_args(tp)
 
@@ -123,17 +71,17 @@ def _field_hooks(cls: type[Any]) -> dict[str, Any]:
 def make_converter(*, detailed_validation: bool = False) -> Converter:
     """Build a converter for flinkey's JSON: camelCase keys, strict primitives, aware datetimes."""
     conv = make_json_converter(detailed_validation=detailed_validation)
-    conv.register_structure_hook(int, _strict_int)
-    conv.register_structure_hook(str, _strict_str)
-    conv.register_structure_hook(bool, _strict_bool)
-    conv.register_structure_hook(float, _strict_float)
-    conv.register_structure_hook(datetime, _aware_datetime)
+    conv.register_structure_hook(int, strict_int)
+    conv.register_structure_hook(str, strict_str)
+    conv.register_structure_hook(bool, strict_bool)
+    conv.register_structure_hook(float, strict_float)
+    conv.register_structure_hook(datetime, aware_datetime)
     conv.register_unstructure_hook(datetime, datetime.isoformat)
     conv.register_unstructure_hook(ListResult, lambda items: [conv.unstructure(i) for i in items])
     # A secret in a request model is revealed only when the body is written.
     conv.register_unstructure_hook(Secret, Secret.reveal)
     # Registered on the base class: singledispatch prefers it to the plain str hook.
-    conv.register_structure_hook(OpenEnum, _enum_member)
+    conv.register_structure_hook(OpenEnum, enum_member)
     conv.register_unstructure_hook(OpenEnum, lambda member: member.value)
 
     def structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
@@ -141,7 +89,7 @@ def make_converter(*, detailed_validation: bool = False) -> Converter:
 
         def structure_object(value: Any, cl: Any) -> Any:
             if type(value) is not dict:
-                raise TypeError(f"expected an object, got {_json_type(value)}")
+                raise TypeError(f"expected an object, got {json_type(value)}")
             return fields_fn(value, cl)
 
         return structure_object
@@ -174,10 +122,10 @@ _DETAILED: Final = make_converter(detailed_validation=True)
 
 # Hooks whose type test can be inlined as "value.__class__ is T" before falling back to them.
 _INLINE: Final[dict[type[Any], Callable[[Any, Any], Any]]] = {
-    int: _strict_int,
-    str: _strict_str,
-    bool: _strict_bool,
-    float: _strict_float,
+    int: strict_int,
+    str: strict_str,
+    bool: strict_bool,
+    float: strict_float,
 }
 _MISSING: Final = object()
 _FACTORY: Final[type[Any]] = type(attrs.Factory(list))
@@ -249,7 +197,7 @@ def _optional_inner(tp: Any) -> tuple[Any, bool]:
 def structure_one(data: Any, cls: type[T], **context: Any) -> T:
     """Structure one JSON object into a model, or raise ResponseDecodeError naming the path."""
     if not isinstance(data, dict):
-        raise _decode_error("$", f"expected an object, got {_json_type(data)}", data, context)
+        raise _decode_error("$", f"expected an object, got {json_type(data)}", data, context)
     try:
         return _structurer(cls)(data)
     except Exception as exc:
@@ -263,7 +211,7 @@ def structure_list(data: Any, cls: type[T], **context: Any) -> ListResult[T]:
         total = _odata_count(data, context)
         data = data["value"]
     if type(data) is not list:
-        raise _decode_error("$", f"expected an array, got {_json_type(data)}", data, context)
+        raise _decode_error("$", f"expected an array, got {json_type(data)}", data, context)
     structure = _structurer(cls)
     try:
         return ListResult([structure(item) for item in data], total)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 import attrs
 
 from ._convert import request_body
 from ._query import Query, check_query
 from ._scope import Scope
-from ._transport import RawResponse
+
+if TYPE_CHECKING:
+    from ._response import RawResponse
 
 RouteKind = Literal["list", "get", "one", "write"]
 

@@ -18,9 +18,10 @@ from ._errors import (
     FlinkeyTimeoutError,
     InvalidTokenError,
 )
+from ._response import RawResponse
 from ._retry import Cooldown, Naps, RetryPolicy
 from ._secret import Secret
-from ._transport import RawResponse, Transport, send
+from ._transport import Transport, send
 
 if TYPE_CHECKING:
     import aiohttp

@@ -21,7 +21,7 @@ from typing import (
 
 import attrs
 
-from ._expr import BoolOp, Call, Compare, CompareOp, FunctionName, In, Literal, Node, Not, Prop, Raw
+from ._expr import BoolOp, Call, Compare, In, Literal, Node, Not, Prop, Raw, render
 from ._literal import literal
 from ._model import wire_names
 
@@ -84,30 +84,25 @@ class Term(Generic[T]):
         raise AttributeError(f"{type(self).__name__} is immutable")
 
     def __repr__(self) -> str:
-        from ._render import render
-
         return f"{type(self).__name__}({render(self.node)!r})"
 
-    def _compare(self, op: CompareOp, other: object) -> Expr:
-        return Expr(Compare(op, self.node, _value(other)))
-
     def __eq__(self, other: T | Term[T]) -> Expr:  # type: ignore[override]
-        return self._compare("eq", other)
+        return Expr(Compare("eq", self.node, _value(other)))
 
     def __ne__(self, other: T | Term[T]) -> Expr:  # type: ignore[override]
-        return self._compare("ne", other)
+        return Expr(Compare("ne", self.node, _value(other)))
 
     def __lt__(self, other: T | Term[T]) -> Expr:
-        return self._compare("lt", other)
+        return Expr(Compare("lt", self.node, _value(other)))
 
     def __le__(self, other: T | Term[T]) -> Expr:
-        return self._compare("le", other)
+        return Expr(Compare("le", self.node, _value(other)))
 
     def __gt__(self, other: T | Term[T]) -> Expr:
-        return self._compare("gt", other)
+        return Expr(Compare("gt", self.node, _value(other)))
 
     def __ge__(self, other: T | Term[T]) -> Expr:
-        return self._compare("ge", other)
+        return Expr(Compare("ge", self.node, _value(other)))
 
     __hash__ = None  # type: ignore[assignment]  # == builds a condition, so no hashing
 
@@ -130,20 +125,17 @@ class Term(Generic[T]):
             return Expr(Compare("eq", self.node, items[0]))
         return Expr(In(self.node, items))
 
-    def _text(self, name: FunctionName, other: object) -> Expr:
-        return Expr(Call(name, (self.node, _value(other))))
-
     def contains(self: Term[str] | Term[str | None], text: str | Term[str]) -> Expr:
         """Return the condition ``contains(field,text)``."""
-        return self._text("contains", text)
+        return Expr(Call("contains", (self.node, _value(text))))
 
     def startswith(self: Term[str] | Term[str | None], text: str | Term[str]) -> Expr:
         """Return the condition ``startswith(field,text)``."""
-        return self._text("startswith", text)
+        return Expr(Call("startswith", (self.node, _value(text))))
 
     def endswith(self: Term[str] | Term[str | None], text: str | Term[str]) -> Expr:
         """Return the condition ``endswith(field,text)``."""
-        return self._text("endswith", text)
+        return Expr(Call("endswith", (self.node, _value(text))))
 
     def tolower(self: Term[str] | Term[str | None]) -> Term[str]:
         """Return ``tolower(field)``, for case-insensitive comparisons."""
@@ -222,17 +214,19 @@ def raw(text: str) -> Expr:
 
 
 class _FieldsBase:
-    """Field references of one model; attribute names are the model's (snake_case) names."""
+    """Field references of one model; attribute names are the model's (snake_case) names.
 
-    __slots__ = ("_made", "_model", "_names")
-    _made: dict[str, Field[Any]]
+    ``fields()`` binds each class to a model once: the references become class attributes of a
+    small subclass, so reading one is a plain attribute lookup (queries are built per call).
+    """
+
+    __slots__ = ("_model", "_names")
     _model: type[Any]
     _names: dict[str, str]
 
     def __init__(self, model: type[Any]) -> None:
         object.__setattr__(self, "_model", model)
         object.__setattr__(self, "_names", wire_names(model))
-        object.__setattr__(self, "_made", {})
 
     def __repr__(self) -> str:
         return f"fields({self._model.__name__})"
@@ -240,24 +234,15 @@ class _FieldsBase:
     def __dir__(self) -> list[str]:
         return sorted(self._names)
 
-    def _field(self, name: str) -> Field[Any]:
-        made = self._made.get(name)
-        if made is not None:
-            return made  # fields are immutable, so one per name serves every query
-        wire = self._names.get(name)
-        if wire is None:
-            close = difflib.get_close_matches(name, self._names, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise AttributeError(f"{self._model.__name__} has no field {name!r}{hint}")
-        made = self._made[name] = Field(Prop(wire))
-        return made
+    def _missing(self, name: str) -> AttributeError:
+        close = difflib.get_close_matches(name, self._names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return AttributeError(f"{self._model.__name__} has no field {name!r}{hint}")
 
     if not TYPE_CHECKING:  # typed subclasses declare their attributes for mypy instead
 
         def __getattr__(self, name: str) -> Field[Any]:
-            if name.startswith("__"):
-                raise AttributeError(name)
-            return self._field(name)
+            raise self._missing(name)
 
 
 class ModelFields(_FieldsBase):
@@ -266,9 +251,7 @@ class ModelFields(_FieldsBase):
     __slots__ = ()
 
     def __getattr__(self, name: str) -> Field[Any]:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self._field(name)
+        raise self._missing(name)
 
 
 FT = TypeVar("FT", bound=_FieldsBase)
@@ -302,5 +285,9 @@ def fields(model: object) -> _FieldsBase:
     if made is None:
         if not (isinstance(model, type) and attrs.has(model)):
             raise TypeError(f"fields() takes an attrs model class, not {model!r}")
-        made = _MADE[model] = _typed_fields(model)(model)
+        refs = _typed_fields(model)
+        names = wire_names(model)
+        attributes: dict[str, Any] = {name: Field(Prop(wire)) for name, wire in names.items()}
+        bound = type(refs.__name__, (refs,), {"__slots__": (), **attributes})
+        made = _MADE[model] = bound(model)
     return made

@@ -9,9 +9,9 @@ from urllib.parse import quote
 
 import attrs
 
-from ._expr import BoolOp, Node
+from ._expr import PRECEDENCE, Node, render
 from ._fields import Expr, Field, OrderKey, Term
-from ._render import render
+from ._validate import check_optional_count
 
 
 class Full:
@@ -27,23 +27,16 @@ S = TypeVar("S", Full, Selected)
 # Characters left literal inside option values (besides unreserved ones); everything else,
 # including space, + & # % / ? = ; @ and non-ASCII (as UTF-8), is percent-encoded.
 _SAFE: Final = "'(),:$*"
-_NEEDS_QUOTING: Final = re.compile(r"[^A-Za-z0-9\-._~'(),:$*]")
+_NEEDS_QUOTE: Final = re.compile(r"[^A-Za-z0-9\-._~'(),:$* ]")  # what .replace() cannot do
+MAX_EXPAND_DEPTH: Final = 10
+_AND: Final = PRECEDENCE["and"]
 
 
 def encode_value(text: str) -> str:
     """Percent-encode one option value for the URL: spaces as %20 (never +), nothing twice."""
-    if _NEEDS_QUOTING.search(text) is None:
-        return text
+    if _NEEDS_QUOTE.search(text) is None:
+        return text.replace(" ", "%20")  # the common case, without quote()'s per-byte loop
     return quote(text, safe=_SAFE)
-
-
-def _check_count(value: object, name: str) -> None:
-    if value is None:
-        return
-    if type(value) is not int:
-        raise TypeError(f"{name} takes a non-negative int or None, not {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
 
 
 def _field_path(value: object, method: str) -> str:
@@ -61,17 +54,87 @@ class Expand:
     options: Query[Any] | None = None
 
 
-@attrs.frozen(repr=False)
 class Query(Generic[S]):
-    """OData query options; every method returns a new query, so a base query can be shared."""
+    """OData query options; every method returns a new query, so a base query can be shared.
 
-    filters: tuple[Node, ...] = ()
-    select_fields: tuple[str, ...] = ()
-    expands: tuple[Expand, ...] = ()
-    orderby_keys: tuple[OrderKey, ...] = ()
-    top_value: int | None = None
-    skip_value: int | None = None
-    count_value: bool | None = None
+    ``Query()`` takes no arguments: options are set only by the methods, which check them. A
+    query is a value (frozen, hashable, equal by its options, picklable) and renders its query
+    string once.
+    """
+
+    __slots__ = (
+        "_count",
+        "_expands",
+        "_filters",
+        "_head",
+        "_orderby",
+        "_select",
+        "_skip",
+        "_text",
+        "_top",
+    )
+
+    def __init__(self) -> None:
+        self._filters: tuple[Node, ...] = ()
+        self._select: tuple[str, ...] = ()
+        self._expands: tuple[Expand, ...] = ()
+        self._orderby: tuple[OrderKey, ...] = ()
+        self._top: int | None = None
+        self._skip: int | None = None
+        self._count: bool | None = None
+        # Caches, not part of the value: the query string, and the text of the options before
+        # $top (a cell shared with the copies that change only $top/$skip/$count: the pages).
+        self._text: str | None = None
+        self._head: list[str | None] = [None]
+
+    def _copy(self, *, same_head: bool = False) -> Self:
+        """Return a copy to change one option of (much faster than attrs.evolve)."""
+        new = object.__new__(self.__class__)
+        new._filters = self._filters
+        new._select = self._select
+        new._expands = self._expands
+        new._orderby = self._orderby
+        new._top = self._top
+        new._skip = self._skip
+        new._count = self._count
+        new._text = None
+        new._head = self._head if same_head else [None]
+        return new
+
+    @property
+    def filters(self) -> tuple[Node, ...]:
+        """The conditions of each filter() call, in order."""
+        return self._filters
+
+    @property
+    def select_fields(self) -> tuple[str, ...]:
+        """The selected wire names (empty: whole models)."""
+        return self._select
+
+    @property
+    def expands(self) -> tuple[Expand, ...]:
+        """The ``$expand`` items."""
+        return self._expands
+
+    @property
+    def orderby_keys(self) -> tuple[OrderKey, ...]:
+        """The ``$orderby`` keys."""
+        return self._orderby
+
+    @property
+    def top_value(self) -> int | None:
+        """The ``$top`` value, or None."""
+        return self._top
+
+    @property
+    def skip_value(self) -> int | None:
+        """The ``$skip`` value, or None."""
+        return self._skip
+
+    @property
+    def count_value(self) -> bool | None:
+        """The ``$count`` value, or None."""
+        return self._count
 
     def filter(self, condition: Expr) -> Self:
         """Return a new query that also requires a condition (several are joined with ``and``)."""
@@ -80,31 +143,38 @@ class Query(Generic[S]):
                 " (wrap hand-written OData text in raw(...))" if isinstance(condition, str) else ""
             )
             raise TypeError(f"filter() takes a condition such as F('x') == 1{hint}")
-        return attrs.evolve(self, filters=(*self.filters, condition.node))
+        new = self._copy()
+        new._filters = (*self._filters, condition.node)
+        return new
 
     def select(self, *selected: Field[Any]) -> Query[Selected]:
         """Return a new query that also selects these fields (responses become partial)."""
         if not selected:
             raise ValueError("select() needs at least one field")
         paths: list[str] = [_field_path(f, "select") for f in selected]
-        merged = tuple(dict.fromkeys((*self.select_fields, *paths)))
         # Only the shape marker changes; Query[Any] lets the result be typed Query[Selected].
-        return attrs.evolve(cast("Query[Any]", self), select_fields=merged)
+        new = cast("Query[Any]", self)._copy()
+        new._select = tuple(dict.fromkeys((*self._select, *paths)))
+        return new
 
     def expand(self, field: Field[Any], subquery: Query[Any] | None = None) -> Self:
         """Return a new query that also expands a navigation property, with nested options."""
         path = _field_path(field, "expand")
         if subquery is not None and not isinstance(subquery, Query):
             raise TypeError(f"expand() takes a Query for the nested options, not {subquery!r}")
-        if any(item.path == path for item in self.expands):
+        if any(item.path == path for item in self._expands):
             raise ValueError(f"{path!r} is already expanded")
-        return attrs.evolve(self, expands=(*self.expands, Expand(path, subquery)))
+        if subquery is not None and _nesting(subquery) >= MAX_EXPAND_DEPTH:
+            raise ValueError(f"$expand may nest at most {MAX_EXPAND_DEPTH} levels deep")
+        new = self._copy()
+        new._expands = (*self._expands, Expand(path, subquery))
+        return new
 
     def orderby(self, *keys: Term[Any] | OrderKey | None) -> Self:
         """Return a new query that also sorts by these keys (``orderby(None)`` resets)."""
         if len(keys) == 1 and keys[0] is None:  # (keys == (None,) would compare fields)
-            return attrs.evolve(self, orderby_keys=())
-        if not keys:
+            keys = ()
+        elif not keys:
             raise ValueError("orderby() needs at least one key (or None to reset)")
         converted: list[OrderKey] = []
         for key in keys:
@@ -113,61 +183,137 @@ class Query(Generic[S]):
             elif not isinstance(key, OrderKey):
                 raise TypeError(f"orderby() takes fields or field.desc(), not {key!r}")
             converted.append(key)
-        return attrs.evolve(self, orderby_keys=(*self.orderby_keys, *converted))
+        new = self._copy()
+        new._orderby = (*self._orderby, *converted) if keys else ()
+        return new
 
     def top(self, n: int | None) -> Self:
         """Return a new query that returns at most n rows (None resets)."""
-        _check_count(n, "top")
-        return attrs.evolve(self, top_value=n)
+        new = self._copy(same_head=True)
+        new._top = check_optional_count(n, "top")
+        return new
 
     def skip(self, n: int | None) -> Self:
         """Return a new query that skips the first n rows (None resets)."""
-        _check_count(n, "skip")
-        return attrs.evolve(self, skip_value=n)
+        new = self._copy(same_head=True)
+        new._skip = check_optional_count(n, "skip")
+        return new
 
     def count(self, enabled: bool | None = True) -> Self:
         """Return a new query that asks for the total count (``$count=true``; None resets)."""
         if enabled is not None and not isinstance(enabled, bool):
             raise TypeError(f"count() takes True, False or None, not {enabled!r}")
-        return attrs.evolve(self, count_value=enabled)
+        new = self._copy(same_head=True)
+        new._count = enabled
+        return new
 
     @property
     def filter_text(self) -> str | None:
         """The ``$filter`` expression as OData text (not percent-encoded), or None."""
-        if not self.filters:
+        if not self._filters:
             return None
-        node = self.filters[0]
-        for other in self.filters[1:]:
-            node = BoolOp("and", node, other)
-        return render(node)
+        first, *rest = self._filters
+        if not rest:
+            return render(first)
+        # Joined flat, as nested "and"s would render: later ones need () unless they bind tighter.
+        return " and ".join([render(first, _AND), *[render(node, _AND + 1) for node in rest]])
 
     def options(self) -> Iterator[tuple[str, str]]:
         """Yield (option name, percent-encoded value) in the fixed order of the wire."""
-        text = self.filter_text
-        if text is not None:
-            yield "$filter", encode_value(text)
-        if self.select_fields:
-            yield "$select", encode_value(",".join(self.select_fields))
-        if self.expands:
-            yield "$expand", ",".join(_expand_item(item) for item in self.expands)
-        if self.orderby_keys:
-            yield "$orderby", encode_value(",".join(_order_item(k) for k in self.orderby_keys))
-        if self.top_value is not None:
-            yield "$top", str(self.top_value)
-        if self.skip_value is not None:
-            yield "$skip", str(self.skip_value)
-        if self.count_value is not None:
-            yield "$count", "true" if self.count_value else "false"
+        text = self.to_query_string()
+        for part in text.split("&") if text else ():
+            name, _, value = part.partition("=")
+            yield name, value
 
     def to_query_string(self) -> str:
-        """Return the percent-encoded query string (no leading ``?``)."""
-        return "&".join(f"{name}={value}" for name, value in self.options())
+        """Return the percent-encoded query string (no leading ``?``), rendered once."""
+        text = self._text
+        if text is not None:
+            return text
+        head = self._head[0]
+        if head is None:
+            head = self._head[0] = self._render_head()
+        parts = [head] if head else []
+        if self._top is not None:
+            parts.append(f"$top={self._top}")
+        if self._skip is not None:
+            parts.append(f"$skip={self._skip}")
+        if self._count is not None:
+            parts.append("$count=true" if self._count else "$count=false")
+        text = self._text = "&".join(parts)
+        return text
+
+    def _render_head(self) -> str:
+        """Render the options before ``$top``, in the fixed order of the wire."""
+        parts = []
+        if self._filters:
+            parts.append(f"$filter={encode_value(cast(str, self.filter_text))}")
+        if self._select:
+            parts.append(f"$select={encode_value(','.join(self._select))}")
+        if self._expands:
+            parts.append(f"$expand={','.join([_expand_item(item) for item in self._expands])}")
+        if self._orderby:
+            keys = ",".join([_order_item(key) for key in self._orderby])
+            parts.append(f"$orderby={encode_value(keys)}")
+        return "&".join(parts)
+
+    def _key(self) -> tuple[object, ...]:
+        return (
+            self._filters,
+            self._select,
+            self._expands,
+            self._orderby,
+            self._top,
+            self._skip,
+            self._count,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == cast("Query[Any]", other)._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _restore, self._key()  # the options only: the caches are rebuilt on demand
+
+    def __copy__(self) -> Self:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: object) -> Self:
+        return self
 
     def __str__(self) -> str:
         return self.to_query_string()
 
     def __repr__(self) -> str:
         return f"Query({self.to_query_string()!r})"
+
+
+def _restore(
+    filters: tuple[Node, ...],
+    select: tuple[str, ...],
+    expands: tuple[Expand, ...],
+    orderby: tuple[OrderKey, ...],
+    top: int | None,
+    skip: int | None,
+    count: bool | None,
+) -> Query[Any]:
+    """Rebuild an unpickled query from its options."""
+    query: Query[Any] = Query()
+    query._filters, query._select, query._expands = filters, select, expands
+    query._orderby, query._top, query._skip, query._count = orderby, top, skip, count
+    return query
+
+
+def _nesting(query: Query[Any]) -> int:
+    """Return how many levels deep a query's $expand options nest (0: no $expand)."""
+    return max(
+        [1 if item.options is None else 1 + _nesting(item.options) for item in query.expands],
+        default=0,
+    )
 
 
 def _order_item(key: OrderKey) -> str:
@@ -179,7 +325,8 @@ def _expand_item(item: Expand) -> str:
     path = encode_value(item.path)
     if item.options is None:
         return path
-    nested = ";".join(f"{name}={value}" for name, value in item.options.options())
+    # Nested options are separated by ';'; their values are percent-encoded, so hold no '&'.
+    nested = item.options.to_query_string().replace("&", ";")
     return f"{path}({nested})" if nested else path
 
 

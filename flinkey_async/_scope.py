@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple, TypedDict
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 import attrs
 from yarl import URL
 
-from ._engine import Engine
 from ._json import dumps
 from ._retry import RetryPolicy
-from ._transport import RawResponse
 from ._validate import check_options
+
+if TYPE_CHECKING:
+    from ._engine import Engine
+    from ._response import RawResponse
 
 
 class CallOptions(TypedDict, total=False):

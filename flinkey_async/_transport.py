@@ -10,13 +10,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 import aiohttp
 from yarl import URL
 
 from ._errors import (
-    APIError,
     ClientClosedError,
     FlinkeyError,
     FlinkeyTimeoutError,
@@ -24,69 +23,14 @@ from ._errors import (
     ResponseDecodeError,
     TransportError,
     WrongEventLoopError,
-    error_for_response,
-    excerpt,
 )
-from ._json import loads, try_loads
 from ._redact import mask_query
-from ._retry import parse_retry_after
+from ._response import RawResponse
 
 MAX_REDIRECTS: Final = 3
 REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 
 log = logging.getLogger("flinkey_async")
-
-
-class RawResponse(NamedTuple):
-    """A finished HTTP exchange: enough to decode the body or explain a failure.
-
-    A NamedTuple rather than an attrs class: one is built per response, on the hot path.
-    """
-
-    method: str
-    target: URL
-    status: int
-    body: bytes
-    headers: Mapping[str, str]
-
-    @property
-    def url(self) -> str:
-        """The requested URL as text (built only when an error or a log needs it)."""
-        return str(self.target)
-
-    def context(self) -> dict[str, Any]:
-        """Return the keyword arguments every error about this response carries."""
-        return {"status": self.status, "method": self.method, "url": self.target}
-
-    def error(self) -> APIError:
-        """Return the APIError this (non-2xx) response stands for."""
-        return error_for_response(
-            self.status,
-            self.body,
-            method=self.method,
-            url=self.url,
-            retry_after=parse_retry_after(self.headers.get("Retry-After")),
-        )
-
-    def json(self) -> Any:
-        """Decode the body as JSON or raise ResponseDecodeError."""
-        try:
-            return loads(self.body)
-        except (ValueError, RecursionError):
-            pass
-        if not self.body.strip():
-            raise ResponseDecodeError("the response body is empty", json_path="$", **self.context())
-        _, reason = try_loads(self.body)
-        raise ResponseDecodeError(
-            f"the response body is not valid JSON ({reason})",
-            json_path="$",
-            body_excerpt=excerpt(self.body),
-            **self.context(),
-        )
-
-    def json_or_none(self) -> Any:
-        """Decode the body as JSON; an empty body (a 204, say) is None."""
-        return self.json() if self.body.strip() else None
 
 
 Data = bytes | Mapping[str, str] | None

@@ -187,3 +187,12 @@ def check_query_text(value: str) -> str:
             "build it with flinkey_async.Query instead"
         )
     return value.removeprefix("?")
+
+
+def check_optional_count(value: object, name: str) -> int | None:
+    """Return None or a non-negative int (``$top``, ``$skip``), or raise TypeError/ValueError."""
+    if value is None or (type(value) is int and value >= 0):
+        return value
+    if type(value) is not int:  # exactly int: no bool, no subclass with its own str()
+        raise TypeError(f"{name} takes a non-negative int or None, not {value!r}")
+    return check_count(value, name)

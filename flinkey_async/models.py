@@ -1,6 +1,7 @@
 """Every model the API returns or takes: ``from flinkey_async.models import Car``."""
 
 from ._convert import ListResult
+from ._links import InstallationRequest, PairingRequest
 from ._model import UNSET, OpenEnum, UnsetType
 from ._resources.assignments import Assignment, AssignmentFields, PartialAssignment
 from ._resources.brands import Key, KeyFields, KeyForm, PartialKey, PartialKeyForm
@@ -8,8 +9,6 @@ from ._resources.cars import Car, CarFields, PartialCar
 from ._resources.customers import Customer, CustomerFields, PartialCustomer
 from ._resources.events import Event, EventFields, EventType, PartialEvent
 from ._resources.groups import Group
-from ._resources.installations import InstallationRequest
-from ._resources.pairings import PairingRequest
 from ._resources.sdk import SdkTokenRequest
 from ._resources.services import (
     PartialProduct,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import types
 
 import flinkey_async
@@ -11,8 +13,8 @@ import flinkey_async.testing
 def _public(module: types.ModuleType) -> list[str]:
     return sorted(
         name
-        for name, value in vars(module).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+        for name in dir(module)
+        if not name.startswith("_") and not isinstance(getattr(module, name), types.ModuleType)
     )
 
 
@@ -33,3 +35,15 @@ def test_public_classes_present_as_the_package() -> None:
 def test_version_is_exposed() -> None:
     """The version is a PEP 440 string."""
     assert flinkey_async.__version__.count(".") == 2
+
+
+def test_importing_the_package_does_not_import_aiohttp() -> None:
+    """aiohttp loads when a client is built, not with the package or the registry (CLI help)."""
+    code = (
+        "import sys, flinkey_async, flinkey_async.models, flinkey_async._registry; "
+        "assert 'aiohttp' not in sys.modules; "
+        "flinkey_async.FlinkeyClient; assert 'aiohttp' not in sys.modules; "
+        "flinkey_async.FlinkeyClient(api_key='k', username='u', password='p'); "
+        "assert 'aiohttp' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -7,9 +7,8 @@ import re
 import pytest
 
 from flinkey_async import F, Query, Service, fields, raw
-from flinkey_async._expr import BoolOp, Compare, Literal, Not, Prop
+from flinkey_async._expr import BoolOp, Compare, Literal, Not, Prop, render
 from flinkey_async._fields import Expr
-from flinkey_async._render import render
 
 a, b, c = F("a"), F("b"), F("c")
 

@@ -3,8 +3,8 @@
 import attrs
 
 from .._collection import Collection
-from .._convert import int_from_text
 from .._fields import Field, HasFields, _FieldsBase
+from .._hooks import int_from_text
 from .._model import UNSET, UnsetType, lenient
 
 

@@ -5,8 +5,8 @@ from typing import Final
 
 import attrs
 
-from .._convert import local_datetime
 from .._fields import Field, HasFields, _FieldsBase
+from .._hooks import local_datetime
 from .._lookup import Lookup
 from .._model import UNSET, OpenEnum, UnsetType, lenient
 

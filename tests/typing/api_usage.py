@@ -13,6 +13,7 @@ from flinkey_async import (
     Field,
     FlinkeyClient,
     Full,
+    ListResult,
     ModelFields,
     OrderKey,
     Pager,
@@ -90,10 +91,10 @@ def untyped_models() -> None:
 async def fetch(client: FlinkeyClient) -> None:
     """select() changes the return types of every Services method."""
     s = fields(Service)
-    assert_type(await client.services.list(), list[Service])
-    assert_type(await client.services.list(Query().top(5)), list[Service])
+    assert_type(await client.services.list(), ListResult[Service])
+    assert_type(await client.services.list(Query().top(5)), ListResult[Service])
     partial = await client.services.list(Query().select(s.id, s.termination_date))
-    assert_type(partial, list[PartialService])
+    assert_type(partial, ListResult[PartialService])
     assert_type(await client.services.get(1), Service)
     assert_type(await client.services.get(1, Query().select(s.name)), PartialService)
     assert_type(await client.services.get_product(1), Product)
