@@ -7,6 +7,7 @@ import json
 import re
 import socket
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -16,6 +17,8 @@ from aiohttp import web
 from flinkey_async import FlinkeyClient, NotFoundError
 from flinkey_async._resources.assignments import MSG_ASSIGNMENT_NOT_FOUND
 from flinkey_async.testing import FakeFlinkey
+from flinkey_async.webhooks import AssignmentDeleted
+from flinkey_async.webhooks.aiohttp import webhook_handler
 
 SECRET = "webhook-s3cret"
 
@@ -222,3 +225,36 @@ async def test_closing_gives_up_on_a_receiver_that_never_answers(receiver: Recei
     assert len(errors) == 2
     assert all(errors)
     assert errors[-1] == "cancelled: the fake server closed before delivery"
+
+
+async def test_the_sdks_receiver_parses_the_fakes_webhooks(
+    fake: FakeFlinkey, client: FlinkeyClient
+) -> None:
+    """End to end offline: the fake's payloads are typed AssignmentDeleted events for the SDK."""
+    events: list[AssignmentDeleted] = []
+
+    async def collect(event: AssignmentDeleted) -> None:
+        events.append(event)
+
+    app = web.Application()
+    app.router.add_post("/hook", webhook_handler(secret=SECRET, on_event=collect, kind="deleted"))
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        host, port = runner.addresses[0][:2]
+        fake.webhooks.configure(f"http://{host}:{port}/hook", secret=SECRET)
+        await client.installations.uninstall(car_id=1001, product_id=501)
+        await fake.webhooks.drain()
+    finally:
+        await runner.cleanup()
+    assert fake.webhooks.failures == []
+    assert [(e.assignment_id, e.car_id, e.user_id, e.customer_id) for e in events] == [
+        (4001, 1001, 3001, 1),
+        (4002, 1001, 3002, 1),
+    ]
+    assert events[0].start == datetime(2025, 1, 6, 7, 0, tzinfo=UTC)
+    assert events[0].end is None
+    assert events[1].end == datetime(2025, 2, 28, 18, 0, tzinfo=UTC)
+    assert (events[0].lifetime, events[0].renewable_after) == (3600, 1800)
+    assert all(e.operation_succeeded and e.error_message is None for e in events)
