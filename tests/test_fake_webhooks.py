@@ -60,8 +60,9 @@ def _expected(assignment_id: int, user_id: int, start: str, end: str | None, **e
         "assignmentId": assignment_id,
         "carId": 1001,
         "userId": user_id,
-        "start": start,
-        "end": end,
+        # The SDK's webhook model writes date-times as isoformat() (+00:00 for UTC).
+        "start": datetime.fromisoformat(start).isoformat(),
+        "end": None if end is None else datetime.fromisoformat(end).isoformat(),
         "customerId": 1,
         "operationSucceeded": True,
         "errorMessage": None,

@@ -10,20 +10,18 @@ from __future__ import annotations
 from typing import Any, Final
 
 from .._resources.cars import MSG_CAR_NOT_FOUND
+from .._resources.installations import (
+    MSG_ALREADY_INSTALLED,
+    MSG_NO_CAR_ID,
+    MSG_NO_PRODUCT_REF,
+    MSG_NO_SERVICE,
+    MSG_PRODUCT_REF_NOT_FOUND,
+    MSG_SAME_TYPE,
+)
 from .._resources.services import MSG_PRODUCT_NOT_FOUND, MSG_SERVICE_NOT_FOUND
 from ._store import CustomerData
 from ._wire import JSON, Refusal, parse_int32
 
-MSG_NO_CAR_ID: Final = "Couldn't install product into car. No valid carId provided."
-MSG_NO_PRODUCT_REF: Final = (
-    "Couldn't install product into car. No valid productId, serialNumber or uniqueId provided."
-)
-MSG_PRODUCT_REF_NOT_FOUND: Final = (
-    "Unable to find a product for the given productId, serialNumber or uniqueId."
-)
-MSG_ALREADY_INSTALLED: Final = "The product is already installed into a car."
-MSG_NO_SERVICE: Final = "The product has no service assigned."
-MSG_SAME_TYPE: Final = "There is already installed a product of the same type in the car."
 # Assumptions (flinkey documents no errors for DELETE /installations or for /pairings):
 MSG_UNINSTALL_NO_CAR_ID: Final = "Couldn't uninstall product from car. No valid carId provided."
 MSG_UNINSTALL_NO_PRODUCT_REF: Final = (

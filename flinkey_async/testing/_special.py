@@ -13,6 +13,8 @@ from typing import Any, Final
 from aiohttp import web
 
 from .._endpoint import Route
+from .._resources.brands import MSG_INVALID_BRAND
+from .._resources.sdk import MSG_INVALID_SDK_REQUEST
 from .._resources.services import MSG_PRODUCT_NOT_FOUND, MSG_PRODUCT_SERVICE_NOT_FOUND
 from . import _machine
 from ._store import CustomerData
@@ -30,8 +32,6 @@ from ._wire import (
 
 SpecialHandler = Callable[[Server, Route, web.Request], Awaitable[web.StreamResponse]]
 
-MSG_INVALID_BRAND: Final = "Invalid brand provided."
-MSG_INVALID_SDK_REQUEST: Final = "Invalid combination of customerId, sdkKey and userId."
 # The fake's wording where flinkey documents no text (in the style of the documented ones):
 MSG_PRODUCT_UNKNOWN: Final = (
     "Unable to find a product for the given productId which is assigned to the given customerId."

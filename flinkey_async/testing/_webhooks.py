@@ -12,40 +12,43 @@ import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable
-from typing import Any, Final
+from datetime import datetime
+from typing import Any
 
 import aiohttp
 import attrs
 
+from ..webhooks import SECRET_HEADER, TARGET_ADDRESS_HEADER, AssignmentDeleted, to_wire
+
 JSON = dict[str, Any]
-SECRET_HEADER: Final = "Secret"
-TARGET_HEADER: Final = "Target-Webhook-Address"
 
 
 def assignment_deleted(assignment: JSON, customer_id: int) -> JSON:
     """Return the body of an "assignment deleted" webhook for one deleted assignment row.
 
-    Fields per reference §4.2 (flinkey has not published the deleted payload: the "created"
-    fields are assumed). The checksum is an MD5 of the assignment as the fake knows it, in
-    flinkey's upper-case hex form; flinkey's canonicalisation is undocumented, so it is opaque.
+    Built with the SDK's own webhook model (reference §4.2; flinkey has not published the
+    deleted payload, so the "created" fields are assumed). The checksum is an MD5 of the
+    assignment as the fake knows it, in flinkey's upper-case hex form; flinkey's
+    canonicalisation is undocumented, so it is opaque.
     """
-    fields = {
-        "assignmentId": assignment["id"],
-        "carId": assignment.get("carId"),
-        "userId": assignment.get("userId"),
-        "start": assignment.get("start"),
-        "end": assignment.get("end"),
-        "customerId": customer_id,
-        "lifetime": assignment.get("lifetime"),
-        "renewableAfter": assignment.get("renewableAfter"),
-    }
-    digest = hashlib.md5(json.dumps(fields, sort_keys=True).encode(), usedforsecurity=False)
-    return {
-        "checksum": digest.hexdigest().upper(),
-        **fields,
-        "operationSucceeded": True,
-        "errorMessage": None,
-    }
+    digest = hashlib.md5(json.dumps(assignment, sort_keys=True).encode(), usedforsecurity=False)
+    event = AssignmentDeleted(
+        checksum=digest.hexdigest().upper(),
+        assignment_id=assignment["id"],
+        car_id=assignment.get("carId"),
+        user_id=assignment.get("userId"),
+        start=_when(assignment.get("start")),
+        end=_when(assignment.get("end")),
+        customer_id=customer_id,
+        operation_succeeded=True,
+        lifetime=assignment.get("lifetime"),
+        renewable_after=assignment.get("renewableAfter"),
+    )
+    return to_wire(event)
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
 
 
 @attrs.frozen
@@ -146,7 +149,7 @@ class WebhookSender:
             await asyncio.gather(*self._pending)
 
     def _headers(self, url: str) -> dict[str, str]:
-        headers = {TARGET_HEADER: self.target_address or url}
+        headers = {TARGET_ADDRESS_HEADER: self.target_address or url}
         if self.secret is not None:
             headers[SECRET_HEADER] = self.secret
         return headers
