@@ -14,6 +14,7 @@ FlinkeyError
 │   ├── RateLimitError            429
 │   ├── RedirectError             3xx the client will not follow (another host, or too many)
 │   └── ServerError               5xx
+├── ConfigurationError            the client's settings cannot work (no token endpoint there)
 ├── ResponseDecodeError           2xx whose body is not the documented JSON (or is too large)
 ├── TransportError                the request did not get an HTTP answer
 │   └── FlinkeyTimeoutError       the call's deadline passed (also a builtin TimeoutError)
@@ -133,6 +134,10 @@ class RedirectError(APIError):
     The client never sends credentials to a host other than its base URL's, so a redirect there
     is refused instead of followed.
     """
+
+
+class ConfigurationError(FlinkeyError):
+    """The client's settings cannot work: the token endpoint is not at base_url, say."""
 
 
 class ResponseDecodeError(FlinkeyError):
