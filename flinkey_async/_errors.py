@@ -22,6 +22,7 @@ FlinkeyError
 └── WrongEventLoopError           the client was used from another event loop (also RuntimeError)
 
 Every error carries ``retries_taken``: how many times the call was retried before it failed.
+Messages and body excerpts are redacted: no live Secret (API key, password, token) shows.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ._json import try_loads
+from ._redact import redact
 
 EXCERPT_LIMIT: Final = 200
+MESSAGE_LIMIT: Final = 1000
 _HTML_TITLE: Final = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 MSG_INVALID_API_KEY: Final = (
@@ -58,10 +61,11 @@ class FlinkeyError(Exception):
         retry_after: float | None = None,
         retries_taken: int = 0,
     ) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
         self.status = status
-        self.body_excerpt = body_excerpt
+        self.body_excerpt = redact(body_excerpt)
         self.method = method
         # A yarl URL is accepted and turned into text only now, off the success path.
         self.url: str | None = None if url is None else str(url)
@@ -191,8 +195,10 @@ _BY_MESSAGE: Final = (
 
 
 def excerpt(body: bytes | str, limit: int = EXCERPT_LIMIT) -> str:
-    """Return the first characters of a body, decoded leniently, for error messages."""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    """Return the first characters of a body, decoded leniently and redacted, for messages."""
+    # Enough of the start to fill the excerpt after redaction, and no more (bodies can be big).
+    head = body[: limit * 4 + 1024]
+    text = redact(head.decode("utf-8", "replace") if isinstance(head, bytes) else head)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -225,6 +231,9 @@ def error_for_response(
 ) -> APIError:
     """Map a non-2xx status and body to the most specific APIError (pure; no I/O)."""
     message, trace_id = parse_error_body(body)
+    if len(message) > MESSAGE_LIMIT:
+        # Redacted before it is cut, so no secret is left half-masked at the cut.
+        message = redact(message[: MESSAGE_LIMIT + 1024])[: MESSAGE_LIMIT - 1] + "…"
     if not message:
         message = f"HTTP {status} with an empty body"
     cls: type[APIError] = ServerError if status >= 500 else _BY_STATUS.get(status, APIError)
