@@ -11,7 +11,6 @@ from urllib.parse import quote
 from yarl import URL
 
 from ._endpoint import Endpoints
-from ._engine import Engine
 from ._query import Query, check_query
 from ._resources.assignments import Assignments
 from ._resources.brands import Brands
@@ -34,7 +33,6 @@ from ._retry import (
 )
 from ._scope import CallOptions, Scope
 from ._secret import Secret
-from ._transport import Transport
 from ._validate import (
     check_base_url,
     check_count,
@@ -51,6 +49,8 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from ._engine import Engine
 
 PRODUCTION_URL: Final = "https://api.flinkey.de/v3"
 UAT_URL: Final = "https://api-uat.flinkey.de/v3"
@@ -135,6 +135,11 @@ class FlinkeyClient:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         allow_insecure_http: bool = False,
     ) -> None:
+        # Imported here so that importing this module (the registry, the CLI's --help)
+        # does not import aiohttp; only building a client does.
+        from ._engine import Engine
+        from ._transport import Transport
+
         key = check_credential(api_key, "api_key", header=True)
         password_secret = check_credential(password, "password")
         self._username = check_no_control(check_text(username, "username"), "username")
