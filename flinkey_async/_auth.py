@@ -175,11 +175,9 @@ async def request_token(
     form: Sealed[Form],
     timeout: float,
 ) -> Token:
-    """POST the password grant and return the token, or raise why it was refused.
-
-    A 429 is a RateLimitError (retried and honoured like any), a 5xx a ServerError, a 404 a
-    ConfigurationError (base_url does not lead to the API); other refusals are TokenRequestError.
-    """
+    """POST the password grant and return the token, or raise why it was refused."""
+    # A 429 is a RateLimitError (retried and honoured like any), a 5xx a ServerError, a 404 a
+    # ConfigurationError (base_url does not lead to the API); other refusals TokenRequestError.
     started = time.monotonic()
     timer = asyncio.timeout(timeout)
     try:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import operator
-import reprlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -23,7 +21,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter as make_json_converter
 
-from ._errors import EXCERPT_LIMIT, ResponseDecodeError, excerpt
+from ._errors import ResponseDecodeError, excerpt, short_repr
 from ._hooks import (
     aware_datetime,
     enum_member,
@@ -281,26 +279,5 @@ def _decode_error(
     return ResponseDecodeError(
         f"unexpected response body at {path}: {reason}",
         json_path=path,
-        **{"body_excerpt": excerpt(_SHORT_REPR.repr(data)), **context},
+        **{"body_excerpt": excerpt(short_repr(data)), **context},
     )
-
-
-# repr() of the decoded body, bounded: a body nested 1,000 deep would exceed the recursion
-# limit, and one of 10,000 rows would be built in full only to be cut to an excerpt.
-class _ShortRepr(reprlib.Repr):
-    """reprlib's bounded repr, keeping a dict's keys in the order they arrived."""
-
-    def repr_dict(self, x: dict[Any, Any], level: int) -> str:
-        if not x:
-            return "{}"
-        if level <= 0:
-            return "{...}"
-        items = itertools.islice(x.items(), self.maxdict)
-        pieces = [f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}" for k, v in items]
-        return "{" + ", ".join(pieces + ["..."] * (len(x) > self.maxdict)) + "}"
-
-
-_SHORT_REPR: Final = _ShortRepr()
-_SHORT_REPR.maxlevel = 8
-_SHORT_REPR.maxdict = _SHORT_REPR.maxlist = _SHORT_REPR.maxtuple = 30
-_SHORT_REPR.maxstring = _SHORT_REPR.maxother = _SHORT_REPR.maxlong = EXCERPT_LIMIT

@@ -27,7 +27,9 @@ Messages and body excerpts are redacted: no live Secret (API key, password, toke
 
 from __future__ import annotations
 
+import itertools
 import re
+import reprlib
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -201,6 +203,32 @@ def excerpt(body: bytes | str, limit: int = EXCERPT_LIMIT) -> str:
     text = redact(head.decode("utf-8", "replace") if isinstance(head, bytes) else head)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _ShortRepr(reprlib.Repr):
+    """reprlib's bounded repr, keeping a dict's keys in the order they arrived."""
+
+    def repr_dict(self, x: dict[Any, Any], level: int) -> str:
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        items = itertools.islice(x.items(), self.maxdict)
+        pieces = [f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}" for k, v in items]
+        return "{" + ", ".join(pieces + ["..."] * (len(x) > self.maxdict)) + "}"
+
+
+# Bounded: a body nested 1,000 deep would exceed the recursion limit in repr(), and one of
+# 10,000 rows would be built in full only to be cut to an excerpt.
+_SHORT_REPR: Final = _ShortRepr()
+_SHORT_REPR.maxlevel = 8
+_SHORT_REPR.maxdict = _SHORT_REPR.maxlist = _SHORT_REPR.maxtuple = 30
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = _SHORT_REPR.maxlong = EXCERPT_LIMIT
+
+
+def short_repr(value: Any) -> str:
+    """Return a bounded repr of a decoded body (8 levels, 30 items), for an excerpt."""
+    return _SHORT_REPR.repr(value)
 
 
 def parse_error_body(body: bytes) -> tuple[str, str | None]:

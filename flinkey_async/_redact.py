@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 import json
 import re
+import weakref
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote, quote_plus
 
-from ._secret import live_secrets
+from ._secret import Secret, live_secrets
 
 if TYPE_CHECKING:
     from yarl import URL
@@ -55,11 +56,20 @@ _TOKEN_FIELD: Final = re.compile(
 MIN_REDACTED: Final = 4
 
 
-def _forms(secret: str) -> set[str]:
+def _spellings(secret: Secret) -> frozenset[str]:
     """The spellings of a secret a server may echo: raw, form- or percent-encoded, JSON, HTML."""
-    forms = {secret, quote_plus(secret), quote(secret, safe=""), html.escape(secret)}
-    forms |= {json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
-    return forms | {" ".join(form.split()) for form in forms}
+    known = _SPELLINGS.get(secret)
+    if known is None:
+        value = secret.reveal()
+        forms = {value, quote_plus(value), quote(value, safe=""), html.escape(value)}
+        forms |= {json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+        forms |= {" ".join(form.split()) for form in forms}
+        known = _SPELLINGS[secret] = frozenset(f for f in forms if len(f) >= MIN_REDACTED)
+    return known
+
+
+# Computed once per secret, and forgotten with it.
+_SPELLINGS: Final[weakref.WeakKeyDictionary[Secret, frozenset[str]]] = weakref.WeakKeyDictionary()
 
 
 def redact(text: str) -> str:
@@ -67,8 +77,8 @@ def redact(text: str) -> str:
     if not text:
         return text
     for secret in live_secrets():
-        for form in _forms(secret):
-            if len(form) >= MIN_REDACTED and form in text:
+        for form in _spellings(secret):
+            if form in text:
                 text = text.replace(form, MASK)
     return _TOKEN_FIELD.sub(rf"\g<1>{MASK}", text)
 

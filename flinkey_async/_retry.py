@@ -111,11 +111,9 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 class Cooldown:
-    """A client-wide "not before" time set by a 429/503 with Retry-After, honoured by every call.
+    """A client-wide "not before" time set by a 429/503 with Retry-After, at most ``cap`` long."""
 
-    It never lasts longer than ``cap`` (max_retry_after): a longer Retry-After fails the call
-    that got it and pauses nobody.
-    """
+    # A Retry-After above the cap (max_retry_after) fails the call that got it, pausing nobody.
 
     def __init__(
         self, clock: Callable[[], float] = time.monotonic, cap: float = DEFAULT_MAX_RETRY_AFTER

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Final, Generic, TypeVar, final
 
 _MASK: Final = "********"
@@ -54,10 +54,9 @@ class Secret:
         raise TypeError("secrets cannot be pickled")
 
 
-def live_secrets() -> Iterator[str]:
-    """Yield the value of every Secret still alive (for redacting error texts)."""
-    for secret in list(_LIVE.values()):
-        yield secret.reveal()
+def live_secrets() -> list[Secret]:
+    """Return every Secret still alive (for redacting error texts)."""
+    return list(_LIVE.values())
 
 
 def as_secret(value: str | Secret, name: str) -> Secret:

@@ -38,10 +38,8 @@ def check_text(value: object, name: str) -> str:
 
 
 def check_base_url(base_url: object, *, allow_insecure_http: bool = False) -> URL:
-    """Return the API root as a URL without a trailing slash (absolute http(s), no query).
-
-    No user name or password in it; plain http only to this machine unless allowed.
-    """
+    """Return the API root (absolute http(s), no userinfo or query, no trailing slash)."""
+    # Plain http only to this machine unless allowed: the password would travel in clear.
     if not isinstance(base_url, str | URL):
         raise TypeError("base_url must be a str or yarl.URL")
     if not isinstance(allow_insecure_http, bool):
@@ -80,10 +78,7 @@ def _is_local(host: str) -> bool:
 
 
 def check_credential(value: str | Secret, name: str, *, header: bool = False) -> Secret:
-    """Return a credential as a Secret; refuse control characters (and non-ASCII in a header).
-
-    The message names the parameter, never the value.
-    """
+    """Return a credential as a Secret; refuse control characters (and non-ASCII in a header)."""
     secret = as_secret(value, name)
     check_no_control(secret.reveal(), name)
     if header and not secret.reveal().isascii():

@@ -47,9 +47,8 @@ def codec(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> st
     if request.param == "stdlib":
         monkeypatch.setattr(flinkey_async._json, "loads", json.loads)
         monkeypatch.setattr(flinkey_async._response, "loads", json.loads)
-    else:
-        import orjson
-
+    else:  # the optional speed extra: skipped where it is not installed (a plain [test])
+        orjson = pytest.importorskip("orjson")
         assert flinkey_async._json.loads is orjson.loads
     return request.param
 
