@@ -157,6 +157,9 @@ class Engine:
             raise _closed_during_call(method, url, retries) from None
         finally:
             self._calls.discard(task)
+            if self.closed and task in self._closing:  # aclose()'s cancel was turned into
+                self._closing.discard(task)  # another error on the way: take it back
+                task.uncancel()
 
     def _ended_by_close(self, task: asyncio.Task[Any], cancelling: int) -> bool:
         """Whether a CancelledError in task came from aclose(), not from the caller."""

@@ -254,3 +254,22 @@ def test_token_lifetime_floor() -> None:
     assert (token.refresh_at, token.expires_at) == (130.0, 160.0)
     token = Token.from_response({"access_token": "t0k3n", "expires_in": "3600"}, now=100.0)
     assert (token.refresh_at, token.expires_at) == (3640.0, 3700.0)
+
+
+async def test_a_closed_call_leaves_its_task_uncancelled(slow_server: RawServer) -> None:
+    """After ClientClosedError the task is not left 'cancelling' (timeouts and TaskGroups work)."""
+    client = slow_server.client(limit=1)
+
+    async def call() -> int:
+        with pytest.raises(ClientClosedError):
+            await client.request("GET", "services")
+        task = asyncio.current_task()
+        assert task is not None
+        async with asyncio.timeout(1):
+            await asyncio.sleep(0)
+        return task.cancelling()
+
+    tasks = [asyncio.create_task(call()) for _ in range(3)]
+    await wait_until(lambda: slow_server.count(SERVICES) == 1)
+    await client.aclose()
+    assert await asyncio.gather(*tasks) == [0, 0, 0]
