@@ -2,8 +2,9 @@
 
 It checks what flinkey checks on every call (the API key, the bearer token, the Customer-ID)
 and answers from the rows of _payload, each encoded once at start-up, so that the figures
-are the client's: a page is one bytes join. GET /services takes ``$orderby=id``, ``$top``
-and ``$skip`` (anything else is refused with 501). No access log, no request recording.
+are the client's: a page is one bytes join. GET /services takes ``$orderby=id``, ``$top``,
+``$skip`` and ``$count`` (``$count=true`` answers ``{"@odata.count": n, "value": [...]}``, as
+flinkey's OData does); anything else is refused with 501. No access log, no request recording.
 """
 
 from __future__ import annotations
@@ -63,11 +64,18 @@ def _app(items: int) -> web.Application:
         if denied is not None:
             return denied
         query = request.query
-        if set(query) - {"$orderby", "$top", "$skip"} or query.get("$orderby", "id") != "id":
+        if (
+            set(query) - {"$orderby", "$top", "$skip", "$count"}
+            or query.get("$orderby", "id") != "id"
+            or query.get("$count", "false") not in ("true", "false")
+        ):
             raise web.HTTPNotImplemented(text=f"the benchmark server does not answer {query}")
         skip = int(query.get("$skip", 0))
         stop = items if "$top" not in query else min(items, skip + int(query["$top"]))
-        return web.Response(body=b"[" + b",".join(encoded[skip:stop]) + b"]", headers=_JSON)
+        page = b"[" + b",".join(encoded[skip:stop]) + b"]"
+        if query.get("$count") == "true":
+            page = b'{"@odata.count":%d,"value":%s}' % (items, page)
+        return web.Response(body=page, headers=_JSON)
 
     app = web.Application()
     app.router.add_post("/v3/oauth2/token", token)

@@ -5,12 +5,13 @@ Each variant counts its uses so a benchmark can prove the patch was on the hot p
 fails loudly (naming the hook it needs) if the internal it replaces is gone:
 
 - ``without_watchdog(client)``: every call's deadline is ``asyncio.timeout_at`` (a timer
-  handle per call) instead of the client's ``Watchdog``. Needs ``client._watchdog`` with
-  ``deadline(when)`` returning a *synchronous* context manager with ``.expired``, and
+  handle per call) instead of the engine's ``Watchdog``. Needs ``client._engine._watchdog``
+  with ``deadline(when)`` returning a *synchronous* context manager with ``.expired``, and
   ``close()``. ``asyncio.Timeout`` only has async enter/exit, whose coroutines never
   suspend, so they are driven here with ``send(None)``: about what ``async with`` costs.
 - ``without_header_cache(client)``: the header dict is built on every call. Needs
-  ``client._headers(token, customer)``, ``client._static_headers``, ``token.value.reveal()``.
+  ``client._engine._headers(token, customer, has_body)``, ``client._engine._static_headers``
+  and ``token.value.reveal()``.
 - ``cattrs_structurer()``: ``structure_list``/``structure_one`` use cattrs' own generated
   structure function for the model (``CONVERTER.get_structure_hook``) instead of the
   exec-compiled one. Needs ``flinkey_async._convert._structurer(cls)`` and ``CONVERTER``.
@@ -93,29 +94,36 @@ class _TimeoutAtFactory:
         pass
 
 
+def _engine(client: FlinkeyClient, variant: str) -> Any:
+    return _need(client, "_engine", variant)
+
+
 def without_watchdog(client: FlinkeyClient) -> Uses:
-    """Give `client` a per-call asyncio.timeout_at instead of its Watchdog."""
-    _need(_need(client, "_watchdog", "without_watchdog"), "deadline", "without_watchdog")
+    """Give `client` a per-call asyncio.timeout_at instead of its engine's Watchdog."""
+    engine = _engine(client, "without_watchdog")
+    _need(_need(engine, "_watchdog", "without_watchdog"), "deadline", "without_watchdog")
     uses = Uses()
-    client._watchdog = _TimeoutAtFactory(uses)  # type: ignore[assignment]
+    engine._watchdog = _TimeoutAtFactory(uses)
     return uses
 
 
 def without_header_cache(client: FlinkeyClient) -> Uses:
     """Make `client` build its request headers on every call."""
-    _need(client, "_headers", "without_header_cache")
-    static = _need(client, "_static_headers", "without_header_cache")
+    engine = _engine(client, "without_header_cache")
+    _need(engine, "_headers", "without_header_cache")
+    static = _need(engine, "_static_headers", "without_header_cache")
     uses = Uses()
 
-    def headers(token: Any, customer: str) -> dict[str, str]:
+    def headers(token: Any, customer: str | None, has_body: bool) -> dict[str, str]:
         uses.count += 1
-        return {
-            **static,
-            "Authorization": "Bearer " + token.value.reveal(),
-            "Customer-ID": customer,
-        }
+        built = {**static, "Authorization": "Bearer " + token.value.reveal()}
+        if customer is not None:
+            built["Customer-ID"] = customer
+        if has_body:
+            built["Content-Type"] = "application/json"
+        return built
 
-    client._headers = headers  # type: ignore[method-assign]
+    engine._headers = headers
     return uses
 
 

@@ -1,9 +1,14 @@
-"""Import time: ``import flinkey_async`` versus ``import aiohttp`` alone, each in a fresh process.
+"""Import time: the SDK's import (and first client) versus ``import aiohttp``, fresh processes.
 
-Each run starts a new interpreter (the same one, same environment) that times the one import
-statement with both of its clocks and prints them; interpreter start-up is not counted. The
-bytecode caches are warm (a warm-up run of each comes first, with PYTHONDONTWRITEBYTECODE
-unset), as for an installed wheel or a user's second run.
+``import flinkey_async`` does not import aiohttp (it loads when the first FlinkeyClient is
+built), so that row alone would compare less work with more. The target row is therefore
+``from flinkey_async import FlinkeyClient`` plus building a client (no I/O), which loads
+aiohttp like any use of the SDK does; the bare import is shown beside it.
+
+Each run starts a new interpreter (the same one, same environment) that times the one
+import statement with both of its clocks and prints them; interpreter start-up is not
+counted. The bytecode caches are warm (a warm-up run of each comes first, with
+PYTHONDONTWRITEBYTECODE unset), as for an installed wheel or a user's second run.
 """
 
 from __future__ import annotations
@@ -17,12 +22,19 @@ from _results import Report
 
 BASE = "import aiohttp"
 SDK = "import flinkey_async"
+CLIENT = "from flinkey_async import FlinkeyClient + build a client"
+BUILD = (
+    "from flinkey_async import FlinkeyClient; "
+    "FlinkeyClient(api_key='k', username='u', password='p', customer_id=1, "
+    "base_url='http://127.0.0.1:9/v3')"
+)
 CODE = (
     "import time; w = time.perf_counter(); c = time.process_time(); {statement}; "
     "print(time.process_time() - c, time.perf_counter() - w)"
 )
 STATEMENTS = {
     BASE: BASE,
+    CLIENT: BUILD,
     SDK: SDK,
     "import httpx": "import httpx",
     "import orjson": "import orjson",
@@ -50,7 +62,7 @@ def main() -> None:
     """Run the benchmark and emit its result."""
     args = parse_args(__doc__.splitlines()[0])
     rounds = 3 if args.quick else 21
-    names = list(STATEMENTS)[: 2 if args.quick else None]
+    names = list(STATEMENTS)[: 3 if args.quick else None]
     samples: dict[str, Samples] = {name: {"cpu": [], "wall": []} for name in names}
     for name in names:
         once(STATEMENTS[name])
@@ -70,12 +82,23 @@ def main() -> None:
     )
     rows = report.section("Import", "ms", 1000)
     report.add(rows, samples, BASE)
-    report.add(rows, samples, SDK, vs=BASE, target=("≤", 1.3), goal="import flinkey_async")
+    report.add(
+        rows,
+        samples,
+        CLIENT,
+        vs=BASE,
+        target=("≤", 1.3),
+        goal="import flinkey_async + build a client (loads aiohttp)",
+    )
     for name in names[2:]:
         report.add(rows, samples, name, vs=BASE)
     report.note(
-        "`import flinkey_async` includes aiohttp, attrs, cattrs, yarl and orjson (when "
-        "installed); `import aiohttp` alone is what any aiohttp-based client pays."
+        "The target row (issue 11: import flinkey_async, at most 1.3 times import aiohttp) "
+        "is judged on "
+        f"`{BUILD}`: it imports aiohttp, attrs, cattrs, yarl and orjson (when installed), as "
+        "any use of the SDK does. `import flinkey_async` alone does not import aiohttp (it "
+        "loads when the first client is built), so that row is shown for information only. "
+        "`import aiohttp` alone is what any aiohttp-based client pays."
     )
     report.emit(args.json)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, Unpack, overload
 from urllib.parse import quote
@@ -40,6 +40,7 @@ from ._validate import (
     check_id,
     check_method,
     check_no_control,
+    check_path,
     check_query_text,
     check_seconds,
     check_text,
@@ -226,7 +227,7 @@ class FlinkeyClient:
     async def request(
         self,
         method: str,
-        path: str,
+        path: str | Sequence[str],
         *,
         query: Query[Any] | str | None = None,
         json: Any = None,
@@ -235,14 +236,15 @@ class FlinkeyClient:
     ) -> Any:
         """Call an endpoint the SDK does not wrap yet; return its decoded JSON (None if empty).
 
-        ``path`` is relative to the base URL (``"groups/7/cars"``); each segment is
+        ``path`` is relative to the base URL (``"groups/7/cars"``), or its segments
+        (``("brands", "BMW/Mini", "keys")``, for a segment holding a slash); each segment is
         percent-encoded. ``query`` is a Query, or a query string already percent-encoded (sent
         as is). ``json`` is a JSON value or an attrs request model. The call has the
         same token, Customer-ID (unless ``customer_scoped=False``), deadline, retry rules and
         errors as every other call.
         """
         verb = check_method(method)
-        segments = check_text(path, "path").strip("/").split("/")
+        segments = check_path(path)
         encoded = "/".join(quote(segment, safe="") for segment in segments)
         settings = self._scope.settings(options, customer_scoped)
         text = (

@@ -252,3 +252,12 @@ def check_optional_count(value: object, name: str) -> int | None:
     if type(value) is not int:  # exactly int: no bool, no subclass with its own str()
         raise TypeError(f"{name} takes a non-negative int or None, not {value!r}")
     return check_count(value, name)
+
+
+def check_path(value: object) -> list[str]:
+    """Return the segments of a relative path: "a/b/c" or a sequence of segment texts."""
+    if isinstance(value, str):
+        return check_text(value, "path").strip("/").split("/")
+    if not isinstance(value, list | tuple) or not value:
+        raise TypeError("path must be a str or a non-empty sequence of segments")
+    return [check_segment(segment, f"path[{index}]") for index, segment in enumerate(value)]

@@ -1,11 +1,16 @@
 """Tokens for flinkey's mobile app SDK, issued to one user of one customer."""
 
+from typing import Final
+
 import attrs
 
 from .._endpoint import Endpoints, write_route
 from .._errors import ResponseDecodeError
 from .._secret import Secret, as_secret
 from .._validate import check_id
+
+MSG_INVALID_SDK_REQUEST: Final = "Invalid combination of customerId, sdkKey and userId."
+"""The documented 400 of POST /sdk/token."""
 
 
 @attrs.frozen
