@@ -71,6 +71,11 @@ class Engine:
         )
         self._send = partial(send, origin=base_url, max_body_bytes=max_body_bytes)
 
+    @property
+    def _static_headers(self) -> Headers:
+        """The static headers in clear, built on access (benchmarks/_variants.py reads them)."""
+        return self._static.reveal()
+
     def session(self) -> aiohttp.ClientSession:
         """Return the session for the running loop, or raise if the client is closed."""
         if self.closed:

@@ -38,6 +38,8 @@ log = logging.getLogger("flinkey_async")
 
 Body = bytes | Sealed[bytes] | None
 Data = Body | Sealed[dict[str, str]]
+# Sealed on every SDK path; a plain mapping only from benchmarks/_variants.py's no-cache variant.
+Headers = Sealed[dict[str, str]] | Mapping[str, str]
 
 
 class Transport:
@@ -126,7 +128,7 @@ async def send(
     method: str,
     url: URL,
     *,
-    headers: Sealed[dict[str, str]],
+    headers: Headers,
     data: Data = None,
     attempt: int = 1,
     origin: URL,
@@ -153,7 +155,7 @@ async def _exchange(
     session: aiohttp.ClientSession,
     method: str,
     url: URL,
-    headers: Sealed[dict[str, str]],
+    headers: Headers,
     data: Data,
     attempt: int,
     max_body_bytes: int,
@@ -168,7 +170,7 @@ async def _exchange(
         async with session.request(
             method,
             url,
-            headers=headers.reveal(),
+            headers=headers.reveal() if isinstance(headers, Sealed) else headers,
             data=data.reveal() if isinstance(data, Sealed) else data,
             allow_redirects=False,
             **overrides,
