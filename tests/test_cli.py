@@ -201,11 +201,6 @@ def test_configuration_errors(
     assert line.endswith("(see flinkey --help)")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the token endpoint's 404 is now flinkey_async.ConfigurationError (issue 10); "
-    "flinkey_async/_cli/_exit.py exit_code() must test isinstance(exc, ConfigurationError)",
-)
 def test_a_wrong_base_url_is_a_configuration_error(
     env: FakeFlinkey, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
