@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from yarl import URL
 
@@ -20,13 +21,16 @@ from ._errors import (
 )
 from ._response import RawResponse
 from ._retry import Cooldown, Naps, RetryPolicy
-from ._secret import Secret
-from ._transport import Transport, send
+from ._secret import Sealed, Secret, seal
+from ._transport import Body, Transport, send
 
 if TYPE_CHECKING:
     import aiohttp
 
 JSON_TYPE: Final = "application/json"
+Headers = dict[str, str]
+# Tokens kept (as Secrets) after renewal, so a server echoing an old one is still redacted.
+RECENT_TOKENS: Final = 4
 
 
 class Engine:
@@ -39,7 +43,7 @@ class Engine:
         username: str,
         password: Secret,
         transport: Transport,
-        static_headers: Mapping[str, str],
+        static_headers: Mapping[str, str | Secret],
         timeout: float,
         retry: RetryPolicy,
         max_body_bytes: int,
@@ -51,16 +55,26 @@ class Engine:
         self.closed = False
         self._username = username
         self._password = password
-        self._static_headers = static_headers
+        # The Secrets stay referenced (so errors are redacted of them); the wire copy is sealed.
+        self._secrets = tuple(v for v in static_headers.values() if isinstance(v, Secret))
+        self._static = seal(static_headers)
+        self._recent: deque[Secret] = deque(maxlen=RECENT_TOKENS)
         self.tokens = TokenManager(self._fetch_token)
-        self.cooldown = Cooldown(_loop_time)
+        self.cooldown = Cooldown(_loop_time, cap=retry.max_retry_after)
         self._naps = Naps()
         self._watchdog = Watchdog()
-        self._header_cache: tuple[Token | None, dict[tuple[str | None, bool], dict[str, str]]] = (
+        self._calls: set[asyncio.Task[Any]] = set()  # the tasks inside call() now
+        self._closing: set[asyncio.Task[Any]] = set()  # the ones aclose() cancelled
+        self._header_cache: tuple[Token | None, dict[tuple[str | None, bool], Sealed[Headers]]] = (
             None,
             {},
         )
         self._send = partial(send, origin=base_url, max_body_bytes=max_body_bytes)
+
+    @property
+    def _static_headers(self) -> Headers:
+        """The static headers in clear, built on access (benchmarks/_variants.py reads them)."""
+        return self._static.reveal()
 
     def session(self) -> aiohttp.ClientSession:
         """Return the session for the running loop, or raise if the client is closed."""
@@ -75,6 +89,13 @@ class Engine:
         self.closed = True
         self.tokens.cancel()
         self._naps.wake_all()
+        # Cancelled here, each call ends with ClientClosedError at once: sending, waiting for a
+        # pooled connection (even on a borrowed session), sleeping or waiting for a token.
+        current = asyncio.current_task()
+        for task in self._calls:
+            if task is not current:
+                self._closing.add(task)
+                task.cancel()
         self._watchdog.close()
         await self.transport.close()
 
@@ -85,10 +106,13 @@ class Engine:
         customer: str | None,
         seconds: float,
         policy: RetryPolicy,
-        body: bytes | None = None,
+        body: Body = None,
     ) -> RawResponse:
         """Send with retries, all within one deadline of `seconds`; return the 2xx response."""
         session = self.session()
+        task = _current_task()
+        cancelling = task.cancelling()
+        self._calls.add(task)
         deadline = _loop_time() + seconds
         retries = 0
         timer = self._watchdog.deadline(deadline)
@@ -132,6 +156,25 @@ class Engine:
                 url=str(url),
                 retries_taken=retries,
             ) from None
+        except asyncio.CancelledError:
+            if not self._ended_by_close(task, cancelling):
+                raise
+            raise _closed_during_call(method, url, retries) from None
+        finally:
+            self._calls.discard(task)
+            if self.closed and task in self._closing:  # aclose()'s cancel was turned into
+                self._closing.discard(task)  # another error on the way: take it back
+                task.uncancel()
+
+    def _ended_by_close(self, task: asyncio.Task[Any], cancelling: int) -> bool:
+        """Whether a CancelledError in task came from aclose(), not from the caller."""
+        if not self.closed:
+            return False
+        if task in self._closing:
+            self._closing.discard(task)
+            return task.uncancel() <= cancelling
+        # Not the task but a future it awaited was cancelled: aiohttp's pool, closing.
+        return task.cancelling() <= cancelling
 
     async def _authorized(
         self,
@@ -139,7 +182,7 @@ class Engine:
         method: str,
         url: URL,
         customer: str | None,
-        body: bytes | None,
+        body: Body,
         attempt: int,
     ) -> RawResponse:
         overrides = self.transport.overrides
@@ -165,7 +208,7 @@ class Engine:
             )
         return response
 
-    def _headers(self, token: Token, customer: str | None, has_body: bool) -> Mapping[str, str]:
+    def _headers(self, token: Token, customer: str | None, has_body: bool) -> Sealed[Headers]:
         """Return the request headers for a token and customer, built once per pair."""
         cached_token, built = self._header_cache
         if cached_token is not token:
@@ -174,36 +217,39 @@ class Engine:
         key = (customer, has_body)
         headers = built.get(key)
         if headers is None:
-            headers = {
-                **self._static_headers,
-                "Authorization": "Bearer " + token.value.reveal(),
-            }
+            plain = {**self._static.reveal(), "Authorization": "Bearer " + token.value.reveal()}
             if customer is not None:
-                headers["Customer-ID"] = customer
+                plain["Customer-ID"] = customer
             if has_body:
-                headers["Content-Type"] = JSON_TYPE
-            built[key] = headers
+                plain["Content-Type"] = JSON_TYPE
+            headers = built[key] = Sealed(plain)
         return headers
 
     async def _fetch_token(self) -> Token:
         """Run the password grant (the TokenManager makes sure only one runs at a time)."""
         session = self.session()
-        form = {
-            "username": self._username,
-            "password": self._password.reveal(),
-            "grant_type": "password",
-        }
-        return await request_token(
+        token = await request_token(
             partial(self._send, session, overrides=self.transport.overrides),
             self.base_url / "oauth2" / "token",
-            headers=self._static_headers,
-            form=form,
+            headers=self._static,
+            form=seal(
+                {"username": self._username, "password": self._password, "grant_type": "password"}
+            ),
             timeout=self.timeout,
         )
+        self._recent.append(token.value)
+        return token
 
 
 def _loop_time() -> float:
     return asyncio.get_running_loop().time()
+
+
+def _current_task() -> asyncio.Task[Any]:
+    task = asyncio.current_task()
+    if task is None:
+        raise RuntimeError("a FlinkeyClient call must run inside an asyncio task")
+    return task
 
 
 def _closed_during_call(method: str, url: URL, retries: int) -> ClientClosedError:

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 import attrs
 from yarl import URL
 
+from ._convert import request_body
 from ._json import dumps
 from ._retry import RetryPolicy
+from ._secret import Sealed, Secret
 from ._validate import check_options
 
 if TYPE_CHECKING:
@@ -82,8 +84,20 @@ class Scope:
     async def send(
         self, method: str, url: URL, settings: Settings, body: Any = None
     ) -> RawResponse:
-        """Send a call (a JSON body when given) and return its 2xx response."""
-        data = None if body is None else dumps(body)
+        """Send a call (a JSON value or a request model as the body) and return its 2xx response."""
         return await self.engine.call(
-            method, url, settings.customer, settings.seconds, settings.policy, data
+            method,
+            url,
+            settings.customer,
+            settings.seconds,
+            settings.policy,
+            None if body is None else encode(body),
         )
+
+
+def encode(body: Any) -> bytes | Sealed[bytes]:
+    """Return a JSON body; one whose request model holds a Secret (an SDK key) stays sealed."""
+    if not attrs.has(type(body)):
+        return dumps(body)
+    sealed = any(isinstance(value, Secret) for value in attrs.astuple(body, recurse=False))
+    return Sealed(dumps(request_body(body))) if sealed else dumps(request_body(body))

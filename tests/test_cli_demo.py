@@ -21,13 +21,18 @@ def test_demo_runs_as_a_module() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "1. GET /services -> 5 services" in done.stdout
-    assert "caught NotFoundError: status=404" in done.stdout
+    out = done.stdout
+    assert "1. GET /customers -> 2 customers (sent without a Customer-ID)" in out
     assert (
-        "4. GET /services?$filter=contains(name,'Berlin')%20and%20id%20lt%20200&$select=id,name"
-        " -> 2 partial services"
-    ) in done.stdout
-    assert "5 API calls, 1 token request(s) (token reused)" in done.stdout
+        "2. GET /cars?$filter=licensePlate%20ne%20null&$select=id,name,licensePlate,brand"
+        " -> 2 partial cars (Customer-ID: 1)"
+    ) in out
+    assert "caught ConflictError: 'The product is already installed into a car.'" in out
+    assert "4. GET /cars/1001/events?$orderby=utcDateTime%20desc&$top=3 -> 3 events" in out
+    assert "webhook receiver got 2 AssignmentDeleted events:" in out
+    assert "- assignment 4001 (user 3001), " in out
+    assert "caught NotFoundError: status=404" in out
+    assert "10 API calls, 1 token request(s) (token reused)" in out
     assert done.stderr == ""
 
 
@@ -44,8 +49,10 @@ async def test_demo_without_the_odata_parser(
     assert await _demo.run_steps() == EXIT_OK
     out = capsys.readouterr().out
     assert "install flinkey-async[testing]" in out
-    assert "GET /services?$select=id,name&$orderby=name%20desc&$top=2 -> 2 partial services" in out
-    assert "Rental Munich" in out.split("4. GET")[1].split("5. GET")[0]
+    assert (
+        "GET /cars?$select=id,name,licensePlate,brand&$orderby=name%20desc&$top=2 -> 2 partial cars"
+    ) in out
+    assert "VW Golf Berlin" in out.split("2. GET")[1].split("3. PUT")[0]
 
 
 async def test_demo_steps_are_a_list() -> None:
@@ -57,9 +64,9 @@ async def test_demo_steps_are_a_list() -> None:
         demo.show(services)
 
     out = io.StringIO()
-    assert await _demo.run_steps([_demo.get_service, list_customer_2], out=out) == EXIT_OK
+    assert await _demo.run_steps([_demo.handle_not_found, list_customer_2], out=out) == EXIT_OK
     text = out.getvalue()
-    assert "\n1. GET /services/103\n" in text
+    assert "\n1. GET /cars/999 (a handled error)\n" in text
     assert "\n2. GET /services for customer 2 -> " in text
     assert "Done: 2 API calls, 1 token request(s) (token reused)." in text
-    assert _demo.STEPS[0] is _demo.list_services
+    assert _demo.STEPS[0] is _demo.list_customers

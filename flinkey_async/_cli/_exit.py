@@ -10,6 +10,7 @@ from yarl import URL
 
 from .._errors import (
     AuthenticationError,
+    ConfigurationError,
     FlinkeyError,
     InvalidAPIKeyError,
     TokenRequestError,
@@ -57,7 +58,7 @@ def say(message: str, *, kind: str = "error", err: TextIO | None = None) -> None
 
 def exit_code(exc: FlinkeyError) -> tuple[int, str]:
     """Return the exit code and the one-line message for a failed call."""
-    if isinstance(exc, TokenRequestError) and exc.status == 404:
+    if isinstance(exc, ConfigurationError):
         where = URL(exc.url).with_user(None).with_query(None) if exc.url else "the base URL"
         return EXIT_USAGE, f"no token endpoint at {where}; check FLINKEY_BASE_URL (it ends in /v3)"
     message = f"{type(exc).__name__}: {exc}"
