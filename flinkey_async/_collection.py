@@ -101,7 +101,7 @@ class Collection(Endpoints, Generic[M, P]):
         url = self._scope.url(self.path, query_text(query))
         response = await self._scope.send("GET", url, settings)
         model = self.partial if selects(query) else self.model
-        return structure_list(response.json(), model, **response.context())
+        return structure_list(response.json(), model, response)
 
 
 class PlainCollection(Endpoints, Generic[M]):
@@ -127,4 +127,4 @@ class PlainCollection(Endpoints, Generic[M]):
         """Return every item."""
         settings = self._scope.settings(options, self.scoped)
         response = await self._scope.send("GET", self._scope.url(self.path), settings)
-        return structure_list(response.json(), self.model, **response.context())
+        return structure_list(response.json(), self.model, response)

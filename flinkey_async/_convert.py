@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from types import MemberDescriptorType, UnionType
-from typing import Any, Final, TypeVar, Union, cast, get_args, get_origin
+from typing import Any, Final, Protocol, TypeVar, Union, cast, get_args, get_origin
 
 import attrs
 from cattrs import Converter
@@ -254,34 +254,54 @@ def _optional_inner(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-def structure_one(data: Any, cls: type[T], **context: Any) -> T:
-    """Structure one JSON object into a model, or raise ResponseDecodeError naming the path."""
+class Answer(Protocol):
+    """Where the data came from (a RawResponse): its error context, built only on failure."""
+
+    def context(self) -> dict[str, Any]: ...
+
+
+def structure_one(data: Any, cls: type[T], answer: Answer | None = None, /, **context: Any) -> T:
+    """Structure one JSON object into a model, or raise ResponseDecodeError naming the path.
+
+    The error carries ``context`` (status, method, url), or that of ``answer`` when given.
+    """
     if not isinstance(data, dict):
-        raise _decode_error("$", f"expected an object, got {json_type(data)}", data, context)
+        raise _decode_error(
+            "$", f"expected an object, got {json_type(data)}", data, _context(answer, context)
+        )
     try:
         return _structurer(cls)(data)
     except Exception as exc:
-        raise _located_error(data, cls, context) from exc
+        raise _located_error(data, cls, _context(answer, context)) from exc
 
 
-def structure_list(data: Any, cls: type[T], **context: Any) -> ListResult[T]:
+def structure_list(
+    data: Any, cls: type[T], answer: Answer | None = None, /, **context: Any
+) -> ListResult[T]:
     """Structure a JSON array (or an OData {"value": [...]} envelope) into models."""
     total = None
     if type(data) is dict and type(data.get("value")) is list:
-        total = _odata_count(data, context)
+        total = _odata_count(data, answer, context)
         data = data["value"]
     if type(data) is not list:
-        raise _decode_error("$", f"expected an array, got {json_type(data)}", data, context)
+        raise _decode_error(
+            "$", f"expected an array, got {json_type(data)}", data, _context(answer, context)
+        )
     structure = _structurer(cls)
     try:
         return ListResult([structure(item) for item in data], total)
     except Exception as exc:
-        raise _located_error(data, list[cls], context) from exc  # type: ignore[valid-type]
+        cl = list[cls]  # type: ignore[valid-type]
+        raise _located_error(data, cl, _context(answer, context)) from exc
+
+
+def _context(answer: Answer | None, context: dict[str, Any]) -> dict[str, Any]:
+    return context if answer is None else answer.context()
 
 
 def read_count(data: Any, **context: Any) -> int:
     """Return the ``@odata.count`` of a list response, or raise ResponseDecodeError."""
-    total = _odata_count(data, context) if type(data) is dict else None
+    total = _odata_count(data, None, context) if type(data) is dict else None
     if total is None:
         raise _decode_error(
             "$", "the server sent no @odata.count (it may not support $count)", data, context
@@ -289,12 +309,15 @@ def read_count(data: Any, **context: Any) -> int:
     return total
 
 
-def _odata_count(data: dict[str, Any], context: dict[str, Any]) -> int | None:
+def _odata_count(
+    data: dict[str, Any], answer: Answer | None, context: dict[str, Any]
+) -> int | None:
     total = data.get("@odata.count")
     if total is None:
         return None
     if type(total) is not int or total < 0:
-        raise _decode_error("$['@odata.count']", "expected a non-negative integer", data, context)
+        where = _context(answer, context)
+        raise _decode_error("$['@odata.count']", "expected a non-negative integer", data, where)
     return total
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
@@ -44,6 +45,7 @@ def query_text(query: Query[Any] | None) -> str:
     return "" if query is None else check_query(query).to_query_string()
 
 
+@functools.cache  # a few declared keys; get() names its id parameter on every call
 def snake(name: str) -> str:
     """Return the snake_case spelling of a camelCase wire name (``carId`` -> ``car_id``)."""
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)

@@ -22,7 +22,7 @@ from ._errors import (
 from ._response import RawResponse
 from ._retry import Cooldown, Naps, RetryPolicy
 from ._secret import Sealed, Secret, seal
-from ._transport import Body, Transport, send
+from ._transport import REDIRECT_STATUSES, Body, Transport, exchange, follow_redirects, send
 
 if TYPE_CHECKING:
     import aiohttp
@@ -69,6 +69,7 @@ class Engine:
             None,
             {},
         )
+        self._max_body_bytes = max_body_bytes
         self._send = partial(send, origin=base_url, max_body_bytes=max_body_bytes)
 
     @property
@@ -128,9 +129,37 @@ class Engine:
                                 url=str(url),
                                 retries_taken=retries,
                             )
-                        response = await self._authorized(
-                            session, method, url, customer, body, retries + 1
+                        # One attempt, written out: this is the path of every call.
+                        token = self.tokens.fresh() or await self.tokens.get()
+                        headers = self._headers(token, customer, body is not None)
+                        overrides = self.transport.overrides
+                        response = await exchange(
+                            session,
+                            method,
+                            url,
+                            headers,
+                            body,
+                            retries + 1,
+                            self._max_body_bytes,
+                            overrides,
                         )
+                        if response.status in REDIRECT_STATUSES:
+                            response = await follow_redirects(
+                                response,
+                                session,
+                                headers,
+                                body,
+                                retries + 1,
+                                self.base_url,
+                                self._max_body_bytes,
+                                overrides,
+                            )
+                        if response.status == 401 and isinstance(
+                            response.error(), InvalidTokenError
+                        ):
+                            response = await self._renewed(
+                                session, method, url, customer, body, retries + 1, token
+                            )
                         if 200 <= response.status < 300:
                             return response
                         raise response.error()
@@ -176,7 +205,7 @@ class Engine:
         # Not the task but a future it awaited was cancelled: aiohttp's pool, closing.
         return task.cancelling() <= cancelling
 
-    async def _authorized(
+    async def _renewed(
         self,
         session: aiohttp.ClientSession,
         method: str,
@@ -184,29 +213,22 @@ class Engine:
         customer: str | None,
         body: Body,
         attempt: int,
+        refused: Token,
     ) -> RawResponse:
-        overrides = self.transport.overrides
-        token = self.tokens.fresh() or await self.tokens.get()
-        headers = self._headers(token, customer, body is not None)
-        response = await self._send(
-            session, method, url, headers=headers, data=body, attempt=attempt, overrides=overrides
+        """Replay an attempt whose token the gateway refused, once, with a renewed token."""
+        # The gateway refused the token before the API saw the request: renew it (unless
+        # another call already did) and replay once, writes included.
+        self.tokens.invalidate(refused)
+        token = await self.tokens.get()
+        return await self._send(
+            session,
+            method,
+            url,
+            headers=self._headers(token, customer, body is not None),
+            data=body,
+            attempt=attempt,
+            overrides=self.transport.overrides,
         )
-        if response.status == 401 and isinstance(response.error(), InvalidTokenError):
-            # The gateway refused the token before the API saw the request: renew it (unless
-            # another call already did) and replay once, writes included.
-            self.tokens.invalidate(token)
-            token = await self.tokens.get()
-            headers = self._headers(token, customer, body is not None)
-            response = await self._send(
-                session,
-                method,
-                url,
-                headers=headers,
-                data=body,
-                attempt=attempt,
-                overrides=overrides,
-            )
-        return response
 
     def _headers(self, token: Token, customer: str | None, has_body: bool) -> Sealed[Headers]:
         """Return the request headers for a token and customer, built once per pair."""

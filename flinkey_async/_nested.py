@@ -215,5 +215,5 @@ class BoundOne(Generic[M, P]):
         url = parent._scope.url(path, query_text(query))
         response = await parent._scope.send("GET", url, settings)
         model = declared.partial if selects(query) else declared.model
-        result: M | P = structure_one(response.json(), model, **response.context())
+        result: M | P = structure_one(response.json(), model, response)
         return result

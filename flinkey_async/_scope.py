@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 import attrs
@@ -81,11 +81,15 @@ class Scope:
         text = self.prefix + path
         return URL(f"{text}?{query_string}" if query_string else text, encoded=True)
 
-    async def send(
+    def send(
         self, method: str, url: URL, settings: Settings, body: Any = None
-    ) -> RawResponse:
-        """Send a call (a JSON value or a request model as the body) and return its 2xx response."""
-        return await self.engine.call(
+    ) -> Coroutine[Any, Any, RawResponse]:
+        """Send a call (a JSON value or a request model as the body): await its 2xx response.
+
+        A plain function returning the engine's coroutine (one coroutine less per call); the
+        body is encoded (and may raise) before anything is awaited, as it was.
+        """
+        return self.engine.call(
             method,
             url,
             settings.customer,

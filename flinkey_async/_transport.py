@@ -136,13 +136,35 @@ async def send(
     overrides: Mapping[str, Any],
 ) -> RawResponse:
     """Send one attempt, following up to MAX_REDIRECTS redirects within origin's host."""
-    for _ in range(MAX_REDIRECTS + 1):
-        response = await _exchange(
+    response = await exchange(
+        session, method, url, headers, data, attempt, max_body_bytes, overrides
+    )
+    if response.status in REDIRECT_STATUSES:
+        response = await follow_redirects(
+            response, session, headers, data, attempt, origin, max_body_bytes, overrides
+        )
+    return response
+
+
+async def follow_redirects(
+    response: RawResponse,
+    session: aiohttp.ClientSession,
+    headers: Headers,
+    data: Data,
+    attempt: int,
+    origin: URL,
+    max_body_bytes: int,
+    overrides: Mapping[str, Any],
+) -> RawResponse:
+    """Follow a redirect answer (up to MAX_REDIRECTS in all) within origin's host."""
+    method = response.method
+    for _ in range(MAX_REDIRECTS):
+        url = _redirect_target(response, response.target, origin)
+        response = await exchange(
             session, method, url, headers, data, attempt, max_body_bytes, overrides
         )
         if response.status not in REDIRECT_STATUSES:
             return response
-        url = _redirect_target(response, url, origin)
     raise RedirectError(
         f"more than {MAX_REDIRECTS} redirects",
         status=response.status,
@@ -151,7 +173,7 @@ async def send(
     )
 
 
-async def _exchange(
+async def exchange(
     session: aiohttp.ClientSession,
     method: str,
     url: URL,
@@ -175,9 +197,17 @@ async def _exchange(
             allow_redirects=False,
             **overrides,
         ) as resp:
-            outcome = resp.status
-            body = await _read_body(resp, method, url, max_body_bytes)
-            return RawResponse(method, url, resp.status, body, resp.headers)
+            outcome = status = resp.status
+            declared = resp.content_length
+            if (
+                declared is not None
+                and declared <= max_body_bytes
+                and "Content-Encoding" not in resp.headers
+            ):
+                body = await resp.read()  # the common case, without a coroutine of ours
+            else:
+                body = await _read_capped(resp, method, url, max_body_bytes)
+            return RawResponse(method, url, status, body, resp.headers)
     except aiohttp.ClientError as exc:
         outcome = type(exc).__name__
         # A ClientResponseError's repr holds the request headers: do not chain it.
@@ -192,11 +222,9 @@ async def _exchange(
             _log_attempt(method, url, outcome, attempt, time.monotonic() - started)
 
 
-async def _read_body(resp: aiohttp.ClientResponse, method: str, url: URL, limit: int) -> bytes:
-    """Read the body, refusing more than limit bytes (declared, or after decompression)."""
+async def _read_capped(resp: aiohttp.ClientResponse, method: str, url: URL, limit: int) -> bytes:
+    """Read a body of unknown (or compressed) size, refusing more than limit bytes."""
     declared = resp.content_length
-    if declared is not None and declared <= limit and "Content-Encoding" not in resp.headers:
-        return await resp.read()
     chunks: list[bytes] = []
     size = 0 if declared is None or declared <= limit else declared
     while size <= limit:
