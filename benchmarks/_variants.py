@@ -6,7 +6,7 @@ fails loudly (naming the hook it needs) if the internal it replaces is gone:
 
 - ``without_watchdog(client)``: every call's deadline is ``asyncio.timeout_at`` (a timer
   handle per call) instead of the engine's ``Watchdog``. Needs ``client._engine._watchdog``
-  with ``deadline(when)`` returning a *synchronous* context manager with ``.expired``, and
+  with ``deadline(when, task)`` returning a *synchronous* context manager with ``.expired``, and
   ``close()``. ``asyncio.Timeout`` only has async enter/exit, whose coroutines never
   suspend, so they are driven here with ``send(None)``: about what ``async with`` costs.
 - ``without_header_cache(client)``: the header dict is built on every call. Needs
@@ -86,7 +86,7 @@ class _TimeoutAtFactory:
     def __init__(self, uses: Uses) -> None:
         self._uses = uses
 
-    def deadline(self, when: float) -> _TimeoutAt:
+    def deadline(self, when: float, task: object = None) -> _TimeoutAt:
         self._uses.count += 1
         return _TimeoutAt(when)
 

@@ -12,7 +12,7 @@ import asyncio
 import heapq
 import math
 from types import TracebackType
-from typing import Final
+from typing import Any, Final
 
 RESOLUTION: Final = 0.01
 COMPACT_AT: Final = 1024
@@ -29,21 +29,22 @@ class Watchdog:
         self._handle: asyncio.TimerHandle | None = None
         self._next = 0
 
-    def deadline(self, when: float) -> Deadline:
-        """Return a context manager raising TimeoutError in this task once `when` has passed."""
-        return Deadline(self, when)
+    def deadline(self, when: float, task: asyncio.Task[Any] | None = None) -> Deadline:
+        """Return a context manager raising TimeoutError in a task once `when` has passed.
 
-    def _add(self, deadline: Deadline) -> None:
-        slot = deadline.slot
-        members = self._slots.get(slot)
-        if members is None:
-            members = self._slots[slot] = set()
-            if slot not in self._queued:
-                self._queued.add(slot)
-                heapq.heappush(self._due, slot)
-            if self._handle is None or slot < self._next:
-                self._schedule(asyncio.get_running_loop(), slot)
-        members.add(deadline)
+        The task is the one entering it (the current task), which a caller may pass.
+        """
+        return Deadline(self, when, task)
+
+    def _open(self, slot: int) -> set[Deadline]:
+        """Start a slot (queued, and the ticker moved earlier if it is the first due)."""
+        members = self._slots[slot] = set()
+        if slot not in self._queued:
+            self._queued.add(slot)
+            heapq.heappush(self._due, slot)
+        if self._handle is None or slot < self._next:
+            self._schedule(asyncio.get_running_loop(), slot)
+        return members
 
     def _remove(self, deadline: Deadline) -> None:
         members = self._slots.get(deadline.slot)
@@ -90,20 +91,27 @@ class Watchdog:
 class Deadline:
     """Like ``asyncio.timeout_at``: a cancellation from elsewhere still propagates as such."""
 
-    __slots__ = ("_cancelling", "_task", "_watchdog", "expired", "slot")
+    __slots__ = ("_cancelling", "_given", "_task", "_watchdog", "expired", "slot")
 
-    def __init__(self, watchdog: Watchdog, when: float) -> None:
+    def __init__(
+        self, watchdog: Watchdog, when: float, task: asyncio.Task[Any] | None = None
+    ) -> None:
         self._watchdog = watchdog
         self.slot = math.ceil(when / RESOLUTION)
         self.expired = False
+        self._given = task
 
     def __enter__(self) -> Deadline:
-        task = asyncio.current_task()
+        task = self._given or asyncio.current_task()
         if task is None:
             raise RuntimeError("a deadline must be used inside a task")
         self._task = task
         self._cancelling = task.cancelling()
-        self._watchdog._add(self)
+        watchdog = self._watchdog
+        members = watchdog._slots.get(self.slot)
+        if members is None:
+            members = watchdog._open(self.slot)
+        members.add(self)
         return self
 
     def expire(self) -> None:

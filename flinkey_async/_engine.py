@@ -111,12 +111,13 @@ class Engine:
     ) -> RawResponse:
         """Send with retries, all within one deadline of `seconds`; return the 2xx response."""
         session = self.session()
-        task = _current_task()
+        loop = asyncio.get_running_loop()
+        task = _current_task(loop)
         cancelling = task.cancelling()
         self._calls.add(task)
-        deadline = _loop_time() + seconds
+        deadline = loop.time() + seconds
         retries = 0
-        timer = self._watchdog.deadline(deadline)
+        timer = self._watchdog.deadline(deadline, task)
         try:
             with timer:
                 while True:
@@ -267,8 +268,8 @@ def _loop_time() -> float:
     return asyncio.get_running_loop().time()
 
 
-def _current_task() -> asyncio.Task[Any]:
-    task = asyncio.current_task()
+def _current_task(loop: asyncio.AbstractEventLoop) -> asyncio.Task[Any]:
+    task = asyncio.current_task(loop)
     if task is None:
         raise RuntimeError("a FlinkeyClient call must run inside an asyncio task")
     return task
