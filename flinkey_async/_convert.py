@@ -269,8 +269,9 @@ def structure_one(data: Any, cls: type[T], answer: Answer | None = None, /, **co
         raise _decode_error(
             "$", f"expected an object, got {json_type(data)}", data, _context(answer, context)
         )
+    structure: Callable[[Any], T] = _STRUCTURERS.get(cls) or _structurer(cls)
     try:
-        return _structurer(cls)(data)
+        return structure(data)
     except Exception as exc:
         raise _located_error(data, cls, _context(answer, context)) from exc
 

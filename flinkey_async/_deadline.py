@@ -46,14 +46,11 @@ class Watchdog:
             self._schedule(asyncio.get_running_loop(), slot)
         return members
 
-    def _remove(self, deadline: Deadline) -> None:
-        members = self._slots.get(deadline.slot)
-        if members is not None:
-            members.discard(deadline)
-            if not members:
-                del self._slots[deadline.slot]
-                if len(self._due) > COMPACT_AT + 2 * len(self._slots):
-                    self._compact()
+    def _close(self, slot: int) -> None:
+        """Drop a slot whose calls all finished (it stays queued until due or compacted)."""
+        del self._slots[slot]
+        if len(self._due) > COMPACT_AT + 2 * len(self._slots):
+            self._compact()
 
     def _compact(self) -> None:
         """Forget the queued slots whose calls all finished (long timeouts would pile them up)."""
@@ -125,7 +122,11 @@ class Deadline:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._watchdog._remove(self)
+        members = self._watchdog._slots.get(self.slot)
+        if members is not None:
+            members.discard(self)
+            if not members:
+                self._watchdog._close(self.slot)
         if self.expired and (
             self._task.uncancel() <= self._cancelling and exc_type is asyncio.CancelledError
         ):

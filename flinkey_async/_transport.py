@@ -34,6 +34,7 @@ _RELATIVE_WITH_COLON: Final = re.compile(r"(?![A-Za-z][A-Za-z0-9+.-]*:)[^/?#]*:"
 REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 
 log = logging.getLogger("flinkey_async")
+_new_tuple: Final = tuple.__new__
 
 
 Body = bytes | Sealed[bytes] | None
@@ -207,7 +208,8 @@ async def exchange(
                 body = await resp.read()  # the common case, without a coroutine of ours
             else:
                 body = await _read_capped(resp, method, url, max_body_bytes)
-            return RawResponse(method, url, status, body, resp.headers)
+            # What RawResponse(...) does, without its generated Python __new__ (hot path).
+            return _new_tuple(RawResponse, (method, url, status, body, resp.headers))
     except aiohttp.ClientError as exc:
         outcome = type(exc).__name__
         # A ClientResponseError's repr holds the request headers: do not chain it.
