@@ -9,16 +9,14 @@ fails loudly (naming the hook it needs) if the internal it replaces is gone:
   with ``deadline(when, task)`` returning a *synchronous* context manager with ``.expired``, and
   ``close()``. ``asyncio.Timeout`` only has async enter/exit, whose coroutines never
   suspend, so they are driven here with ``send(None)``: about what ``async with`` costs.
-- ``without_header_cache(client)``: the header dict is built on every call. Needs
-  ``client._engine._headers(token, customer, has_body)``, ``client._engine._static_headers``
-  and ``token.value.reveal()``.
 - ``cattrs_structurer()``: ``structure_list``/``structure_one`` use cattrs' own generated
   structure function for the model (``CONVERTER.get_structure_hook``) instead of the
   exec-compiled one. Needs ``flinkey_async._convert._structurer(cls)`` and ``CONVERTER``.
 
 Hooks that would make this clean (not added: the SDK is not changed by the benchmarks): a
-deadline factory on the client (e.g. ``FlinkeyClient(_deadline=...)``), a header builder,
-and a structurer factory in ``_convert``.
+deadline factory on the client (e.g. ``FlinkeyClient(_deadline=...)``) and a structurer
+factory in ``_convert``. (The per-token header cache had a variant here too; it lost its
+with/without row and was deleted from the SDK, see CHANGELOG.)
 """
 
 from __future__ import annotations
@@ -104,26 +102,6 @@ def without_watchdog(client: FlinkeyClient) -> Uses:
     _need(_need(engine, "_watchdog", "without_watchdog"), "deadline", "without_watchdog")
     uses = Uses()
     engine._watchdog = _TimeoutAtFactory(uses)
-    return uses
-
-
-def without_header_cache(client: FlinkeyClient) -> Uses:
-    """Make `client` build its request headers on every call."""
-    engine = _engine(client, "without_header_cache")
-    _need(engine, "_headers", "without_header_cache")
-    static = _need(engine, "_static_headers", "without_header_cache")
-    uses = Uses()
-
-    def headers(token: Any, customer: str | None, has_body: bool) -> dict[str, str]:
-        uses.count += 1
-        built = {**static, "Authorization": "Bearer " + token.value.reveal()}
-        if customer is not None:
-            built["Customer-ID"] = customer
-        if has_body:
-            built["Content-Type"] = "application/json"
-        return built
-
-    engine._headers = headers
     return uses
 
 

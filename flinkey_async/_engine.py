@@ -65,17 +65,8 @@ class Engine:
         self._watchdog = Watchdog()
         self._calls: set[asyncio.Task[Any]] = set()  # the tasks inside call() now
         self._closing: set[asyncio.Task[Any]] = set()  # the ones aclose() cancelled
-        self._header_cache: tuple[Token | None, dict[tuple[str | None, bool], Sealed[Headers]]] = (
-            None,
-            {},
-        )
         self._max_body_bytes = max_body_bytes
         self._send = partial(send, origin=base_url, max_body_bytes=max_body_bytes)
-
-    @property
-    def _static_headers(self) -> Headers:
-        """The static headers in clear, built on access (benchmarks/_variants.py reads them)."""
-        return self._static.reveal()
 
     def session(self) -> aiohttp.ClientSession:
         """Return the session for the running loop, or raise if the client is closed."""
@@ -232,21 +223,13 @@ class Engine:
         )
 
     def _headers(self, token: Token, customer: str | None, has_body: bool) -> Sealed[Headers]:
-        """Return the request headers for a token and customer, built once per pair."""
-        cached_token, built = self._header_cache
-        if cached_token is not token:
-            built = {}
-            self._header_cache = (token, built)
-        key = (customer, has_body)
-        headers = built.get(key)
-        if headers is None:
-            plain = {**self._static.reveal(), "Authorization": "Bearer " + token.value.reveal()}
-            if customer is not None:
-                plain["Customer-ID"] = customer
-            if has_body:
-                plain["Content-Type"] = JSON_TYPE
-            headers = built[key] = Sealed(plain)
-        return headers
+        """Return the request headers for a token and customer (built per call, sealed)."""
+        plain = {**self._static.reveal(), "Authorization": "Bearer " + token.value.reveal()}
+        if customer is not None:
+            plain["Customer-ID"] = customer
+        if has_body:
+            plain["Content-Type"] = JSON_TYPE
+        return Sealed(plain)
 
     async def _fetch_token(self) -> Token:
         """Run the password grant (the TokenManager makes sure only one runs at a time)."""

@@ -39,8 +39,7 @@ _new_tuple: Final = tuple.__new__
 
 Body = bytes | Sealed[bytes] | None
 Data = Body | Sealed[dict[str, str]]
-# Sealed on every SDK path; a plain mapping only from benchmarks/_variants.py's no-cache variant.
-Headers = Sealed[dict[str, str]] | Mapping[str, str]
+Headers = Sealed[dict[str, str]]
 
 
 class Transport:
@@ -193,7 +192,7 @@ async def exchange(
         async with session.request(
             method,
             url,
-            headers=headers.reveal() if isinstance(headers, Sealed) else headers,
+            headers=headers.reveal(),
             data=data.reveal() if isinstance(data, Sealed) else data,
             allow_redirects=False,
             **overrides,
