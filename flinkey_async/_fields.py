@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
@@ -235,6 +234,8 @@ class _FieldsBase:
         return sorted(self._names)
 
     def _missing(self, name: str) -> AttributeError:
+        import difflib  # only for this error's hint: keeps it off the import of the package
+
         close = difflib.get_close_matches(name, self._names, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return AttributeError(f"{self._model.__name__} has no field {name!r}{hint}")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import enum
 import math
+import sys
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 INT64_MIN: Final = -(2**63)
 INT64_MAX: Final = 2**63 - 1
@@ -26,6 +29,11 @@ def literal(value: object) -> str:
     for kind, encode in _BY_TYPE.items():
         if isinstance(value, kind):
             return encode(value)
+    # A Decimal exists only once its module is imported (by the caller): this module does not
+    # import it, which keeps about 8 ms off `import flinkey_async`.
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(value, decimal.Decimal):
+        return _decimal(value)
     raise TypeError(
         f"cannot use a {type(value).__name__} as an OData literal; pass str, int, float, "
         "Decimal, bool, None, an aware datetime, date, time, timedelta, uuid.UUID or an Enum"
@@ -125,7 +133,6 @@ _BY_TYPE: Final[dict[type[Any], Callable[[Any], str]]] = {
     bool: _bool,
     int: _int,
     float: _float,
-    Decimal: _decimal,
     datetime: _datetime,
     date: _date,
     time: _time,

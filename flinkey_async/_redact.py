@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import weakref
@@ -60,6 +59,8 @@ def _spellings(secret: Secret) -> frozenset[str]:
     """The spellings of a secret a server may echo: raw, form- or percent-encoded, JSON, HTML."""
     known = _SPELLINGS.get(secret)
     if known is None:
+        import html  # only when an error is redacted: keeps it off the import of the package
+
         value = secret.reveal()
         forms = {value, quote_plus(value), quote(value, safe=""), html.escape(value)}
         forms |= {json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
