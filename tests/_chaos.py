@@ -131,10 +131,13 @@ class Drip(Fault):
             status=answer.status, headers={"Content-Type": answer.content_type}
         )
         response.content_length = len(body)
-        await response.prepare(request)
         half = len(body) // 2
-        await response.write(body[:half])
-        await asyncio.sleep(self.pause)
-        await response.write(body[half:])
-        await response.write_eof()
+        try:
+            await response.prepare(request)
+            await response.write(body[:half])
+            await asyncio.sleep(self.pause)
+            await response.write(body[half:])
+            await response.write_eof()
+        except ConnectionResetError:
+            pass  # the client hung up (cancelled) before the answer was out: expected here
         return response

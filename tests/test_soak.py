@@ -19,12 +19,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import os
 import random
 import time
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -39,7 +37,7 @@ from _chaos import (
     flaky_session,
     write_key,
 )
-from _helpers import acquired_connections, wait_until
+from _helpers import acquired_connections, publish_report, wait_until
 
 from flinkey_async import (
     BulkFetchError,
@@ -378,7 +376,7 @@ async def test_chaos_soak(
     report = _report(
         plan, fake, ledger, connector, outcomes, elapsed, revoked, cooldown_seen, leaked, unhandled
     )
-    _publish(report, capsys)
+    publish_report(report, capsys)
 
     # -- the invariants -----------------------------------------------------------------------
     assert unhandled == []
@@ -529,16 +527,3 @@ def _report(
             f"connections left {leaked}; unhandled loop errors {len(unhandled)}",
         ]
     )
-
-
-def _publish(report: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """Print the report (shown on failure); with FLINKEY_SOAK_REPORT, on the terminal too."""
-    print(report)
-    target = os.environ.get("FLINKEY_SOAK_REPORT")
-    if not target:
-        return
-    with capsys.disabled():
-        print("\n" + report)
-    if target != "1":
-        with Path(target).open("a") as out:
-            out.write(report + "\n")
