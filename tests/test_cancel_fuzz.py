@@ -23,10 +23,10 @@ from _helpers import publish_report
 SCRIPT: Final = Path(__file__).with_name("_cancel_fuzz.py")
 TRIALS: Final = 2_000
 PROCESSES: Final = 2
-# The points a trial holds its call at: each must have been hit by each way of ending a call.
+# The points a trial holds its call at: each must have been hit by endings, in all three ways.
 POINTS: Final = ("token", "token-401", "backoff", "cooldown", "pool", "headers", "body")
 HOW: Final = ("cancel", "timeout", "aclose")
-MIN_HITS: Final = 5  # about 30 is usual
+MIN_HITS: Final = 20  # per point; 50 to 150 is usual (fewer on a loaded machine)
 
 
 def test_cancellation_fuzz(capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,5 +62,6 @@ def test_cancellation_fuzz(capsys: pytest.CaptureFixture[str]) -> None:
         hits.update(summary["hits"])
         publish_report(out.rpartition("\n{")[0], capsys)
     assert trials == TRIALS
-    rare = {f"{p}/{h}": hits[f"{p}/{h}"] for p in POINTS for h in HOW}
-    assert {k: n for k, n in rare.items() if n < MIN_HITS} == {}, f"points rarely hit: {rare}"
+    per_point = {p: sum(hits[f"{p}/{h}"] for h in HOW) for p in POINTS}
+    assert {p: n for p, n in per_point.items() if n < MIN_HITS} == {}, f"rarely hit: {hits}"
+    assert all(hits[f"{p}/{h}"] for p in POINTS for h in HOW), f"a way never hit: {hits}"
