@@ -1,0 +1,36 @@
+"""OpenTelemetry for flinkey_async: ``FlinkeyClient(..., opentelemetry=True)`` switches it on.
+
+Off by default; with it off nothing here is imported. ``pip install "flinkey-async[otel]"``
+brings opentelemetry-api; spans and metrics go to the global providers, or to the ones given
+here: ``FlinkeyClient(..., opentelemetry=OpenTelemetry(tracer_provider=tp))``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    import aiohttp
+
+
+@attrs.frozen(kw_only=True)
+class OpenTelemetry:
+    """Where a client's spans and metrics go (None: the global providers at the time of use)."""
+
+    tracer_provider: Any = None
+    meter_provider: Any = None
+
+    def trace_config(self) -> aiohttp.TraceConfig:
+        """Return an aiohttp TraceConfig timing waits for a pooled connection.
+
+        A client adds it to the session it creates; add it yourself to a session you lend
+        (``aiohttp.ClientSession(trace_configs=[...])``): a borrowed session is never changed.
+        """
+        from ._otel import Instruments
+
+        return Instruments(self).trace_config()
+
+
+__all__ = ["OpenTelemetry"]
