@@ -10,6 +10,7 @@ from ._api import (
     USERNAME,
 )
 from ._faults import Fault, FaultPlan
+from ._process import FakeFlinkeyProcess
 from ._server import FakeFlinkey, RecordedRequest
 from ._store import CustomerData, FakeStore, seeded_store
 
@@ -17,6 +18,7 @@ __all__ = [
     "API_KEY",
     "CustomerData",
     "FakeFlinkey",
+    "FakeFlinkeyProcess",
     "FakeStore",
     "Fault",
     "FaultPlan",
