@@ -36,6 +36,7 @@ from ._retry import (
 )
 from ._scope import CallOptions, Scope
 from ._secret import Secret, as_secret
+from ._shared import shared_for
 from ._transport import Transport
 from ._validate import (
     check_base_url,
@@ -48,9 +49,12 @@ from ._validate import (
     settings_from_env,
 )
 from ._version import __version__
+from .otel import OpenTelemetry, instruments_for
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from .stores import TokenStore
 
 PRODUCTION_URL: Final = "https://api.flinkey.de/v3"
 UAT_URL: Final = "https://api-uat.flinkey.de/v3"
@@ -93,7 +97,10 @@ class FlinkeyClient:
     honouring Retry-After up to ``max_retry_after`` seconds; writes are resent only when they
     cannot have reached flinkey. A 429/503 Retry-After makes every call of this client wait.
     ``connect_timeout`` bounds one attempt's connection set-up and ``read_timeout`` (off unless
-    set) each wait for data; bodies above ``max_body_bytes`` are refused.
+    set) each wait for data; bodies above ``max_body_bytes`` are refused. ``token_store``
+    shares the token and the cooldown with other clients and processes
+    (``flinkey_async.stores``); ``opentelemetry`` switches on traces and metrics
+    (``flinkey_async.otel``).
     """
 
     customers = _Attach(Customers)
@@ -132,10 +139,17 @@ class FlinkeyClient:
         backoff_max: float = DEFAULT_BACKOFF_MAX,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        token_store: TokenStore | None = None,
+        opentelemetry: bool | OpenTelemetry = False,
     ) -> None:
         key = as_secret(api_key, "api_key")
+        secret = as_secret(password, "password")
         self._username = check_text(username, "username")
         base = check_base_url(base_url)
+        shared = (
+            None if token_store is None else shared_for(token_store, base, key, username, secret)
+        )
+        instruments = instruments_for(opentelemetry)
         transport = Transport(
             session,
             connect_timeout=check_seconds(connect_timeout, "connect_timeout"),
@@ -146,6 +160,7 @@ class FlinkeyClient:
             # Connection-pool bounds of the session this client creates (0: no limit).
             limit=check_count(limit, "limit", note=" (0: no limit)"),
             limit_per_host=check_count(limit_per_host, "limit_per_host", note=" (0: no limit)"),
+            trace_configs=() if instruments is None else (instruments.trace_config(),),
         )
         retry = RetryPolicy(
             max_retries=max_retries,
@@ -153,20 +168,27 @@ class FlinkeyClient:
             backoff_max=backoff_max,
             max_retry_after=max_retry_after,
         )
-        self._engine = Engine(
-            base_url=base,
-            username=self._username,
-            password=as_secret(password, "password"),
-            transport=transport,
-            static_headers={
+        settings: dict[str, Any] = {
+            "base_url": base,
+            "username": self._username,
+            "password": secret,
+            "transport": transport,
+            "static_headers": {
                 "flinkey-API-Key": key.reveal(),
                 "User-Agent": USER_AGENT,
                 "Accept": "application/json",
             },
-            timeout=check_seconds(timeout, "timeout"),
-            retry=retry,
-            max_body_bytes=check_count(max_body_bytes, "max_body_bytes", minimum=1),
-        )
+            "timeout": check_seconds(timeout, "timeout"),
+            "retry": retry,
+            "max_body_bytes": check_count(max_body_bytes, "max_body_bytes", minimum=1),
+            "shared": shared,
+        }
+        if instruments is None:
+            self._engine = Engine(**settings)
+        else:
+            from ._traced import TracedEngine
+
+            self._engine = TracedEngine.with_instruments(instruments, **settings)
         customer = None if customer_id is None else check_id(customer_id, "customer_id")
         self._scope = Scope(self._engine, customer)
         self._owner = True

@@ -19,18 +19,26 @@ from ._errors import (
     InvalidTokenError,
 )
 from ._response import RawResponse
-from ._retry import Cooldown, Naps, RetryPolicy
+from ._retry import COOLDOWN_STATUSES, Cooldown, Naps, RetryPolicy
 from ._secret import Secret
 from ._transport import Transport, send
 
 if TYPE_CHECKING:
     import aiohttp
 
+    from ._shared import Shared
+
 JSON_TYPE: Final = "application/json"
 
 
 class Engine:
-    """Sends requests for a client and every view of it (shared session, token and cooldown)."""
+    """Sends requests for a client and every view of it (shared session, token and cooldown).
+
+    With a ``shared`` store, the token and the cooldown are also shared with every other
+    client (and process) using that store.
+    """
+
+    cooldown_type: type[Cooldown] = Cooldown
 
     def __init__(
         self,
@@ -43,6 +51,7 @@ class Engine:
         timeout: float,
         retry: RetryPolicy,
         max_body_bytes: int,
+        shared: Shared | None = None,
     ) -> None:
         self.base_url = base_url
         self.transport = transport
@@ -52,8 +61,9 @@ class Engine:
         self._username = username
         self._password = password
         self._static_headers = static_headers
-        self.tokens = TokenManager(self._fetch_token)
-        self.cooldown = Cooldown(_loop_time)
+        self.shared = shared
+        self.tokens = TokenManager(self._fetch_token if shared is None else self._fetch_shared)
+        self.cooldown = self.cooldown_type(_loop_time)
         self._naps = Naps()
         self._watchdog = Watchdog()
         self._header_cache: tuple[Token | None, dict[tuple[str | None, bool], dict[str, str]]] = (
@@ -86,9 +96,14 @@ class Engine:
         seconds: float,
         policy: RetryPolicy,
         body: bytes | None = None,
+        template: str | None = None,
     ) -> RawResponse:
-        """Send with retries, all within one deadline of `seconds`; return the 2xx response."""
+        """Send with retries, all within one deadline of `seconds`; return the 2xx response.
+
+        ``template`` (the route, ``/services/{serviceId}``) is for tracing; unused here.
+        """
         session = self.session()
+        shared = self.shared
         deadline = _loop_time() + seconds
         retries = 0
         timer = self._watchdog.deadline(deadline)
@@ -96,6 +111,8 @@ class Engine:
             with timer:
                 while True:
                     try:
+                        if shared is not None and shared.cooldown_due():
+                            await self._join_cooldown(shared)
                         if self.cooldown.active and self.cooldown.remaining() > 0:
                             await self.cooldown.wait(
                                 deadline,
@@ -116,6 +133,8 @@ class Engine:
                             raise _closed_during_call(method, url, retries) from exc
                         if isinstance(exc, APIError):
                             self.cooldown.extend(exc)
+                            if shared is not None:
+                                await self._share_cooldown(shared, exc, policy)
                         delay = policy.delay(exc, retries)
                         if delay is None or _loop_time() + delay >= deadline:
                             raise
@@ -152,6 +171,8 @@ class Engine:
             # The gateway refused the token before the API saw the request: renew it (unless
             # another call already did) and replay once, writes included.
             self.tokens.invalidate(token)
+            if self.shared is not None:
+                await self.shared.invalidate(token)
             token = await self.tokens.get()
             headers = self._headers(token, customer, body is not None)
             response = await self._send(
@@ -184,6 +205,22 @@ class Engine:
                 headers["Content-Type"] = JSON_TYPE
             built[key] = headers
         return headers
+
+    async def _join_cooldown(self, shared: Shared) -> None:
+        """Adopt the cooldown another process of the fleet was asked to keep."""
+        cause = await shared.shared_cooldown()
+        if cause is not None:
+            self.cooldown.extend(cause)
+
+    async def _share_cooldown(self, shared: Shared, exc: APIError, policy: RetryPolicy) -> None:
+        """Make the fleet keep a 429/503 cooldown (capped by max_retry_after)."""
+        if exc.retry_after is not None and exc.status in COOLDOWN_STATUSES:
+            await shared.publish_cooldown(exc, min(exc.retry_after, policy.max_retry_after))
+
+    async def _fetch_shared(self) -> Token:
+        """Take the token from the shared store, or renew it there (one process at a time)."""
+        assert self.shared is not None
+        return await self.shared.fetch_token(self._fetch_token)
 
     async def _fetch_token(self) -> Token:
         """Run the password grant (the TokenManager makes sure only one runs at a time)."""

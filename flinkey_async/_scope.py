@@ -80,10 +80,18 @@ class Scope:
         return URL(f"{text}?{query_string}" if query_string else text, encoded=True)
 
     async def send(
-        self, method: str, url: URL, settings: Settings, body: Any = None
+        self,
+        method: str,
+        url: URL,
+        settings: Settings,
+        body: Any = None,
+        template: str | None = None,
     ) -> RawResponse:
-        """Send a call (a JSON body when given) and return its 2xx response."""
+        """Send a call (a JSON body when given) and return its 2xx response.
+
+        ``template`` is the route (``/cars/{carId}/events``) that names the call's span.
+        """
         data = None if body is None else dumps(body)
         return await self.engine.call(
-            method, url, settings.customer, settings.seconds, settings.policy, data
+            method, url, settings.customer, settings.seconds, settings.policy, data, template
         )

@@ -18,6 +18,8 @@ from ._seal import Codec, Plain, Sealed, key_id
 from ._secret import Secret
 
 if TYPE_CHECKING:
+    from yarl import URL
+
     from .stores import TokenStore
 
 T = TypeVar("T")
@@ -219,3 +221,19 @@ def _close(operation: Awaitable[Any]) -> None:
     close = getattr(operation, "close", None)
     if close is not None:
         close()  # a coroutine never awaited: close it without a warning
+
+
+def shared_for(
+    store: TokenStore, base_url: URL, api_key: Secret, username: str, password: Secret
+) -> Shared:
+    """Return a client's use of a token store (checked before any I/O)."""
+    from .stores import TokenStore
+
+    if not isinstance(store, TokenStore):
+        raise TypeError(
+            "token_store must be a flinkey_async.stores.TokenStore "
+            f"(MemoryTokenStore, RedisTokenStore), not {type(store).__name__}"
+        )
+    return Shared(
+        store, base_url=str(base_url), api_key=api_key, username=username, password=password
+    )

@@ -14,6 +14,8 @@ import attrs
 if TYPE_CHECKING:
     import aiohttp
 
+    from ._otel import Instruments
+
 
 @attrs.frozen(kw_only=True)
 class OpenTelemetry:
@@ -31,6 +33,23 @@ class OpenTelemetry:
         from ._otel import Instruments
 
         return Instruments(self).trace_config()
+
+
+def instruments_for(option: bool | OpenTelemetry) -> Instruments | None:
+    """Return the instruments a client asked for with ``opentelemetry=``, or None (off)."""
+    if option is False:
+        return None
+    if option is True:
+        option = OpenTelemetry()
+    if not isinstance(option, OpenTelemetry):
+        raise TypeError("opentelemetry must be True, False or a flinkey_async.otel.OpenTelemetry")
+    try:
+        from ._otel import Instruments
+    except ImportError as exc:
+        raise ImportError(
+            'opentelemetry= needs opentelemetry-api: pip install "flinkey-async[otel]"'
+        ) from exc
+    return Instruments(option)
 
 
 __all__ = ["OpenTelemetry"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 from multiprocessing.connection import Connection
 from types import TracebackType
@@ -97,10 +98,8 @@ class FakeFlinkeyProcess:
         conn, process = self._conn, self._process
         self._conn = self._process = None
         if conn is not None:
-            try:
+            with contextlib.suppress(OSError):
                 conn.send(("stop",))
-            except OSError:
-                pass
             conn.close()
         if process is not None:
             process.join(timeout=10)
