@@ -60,10 +60,16 @@ class FakeFlinkeyProcess:
         process.start()
         child.close()
         self._conn, self._process = parent, process
-        if not parent.poll(timeout):
+        try:
+            if not parent.poll(timeout):
+                raise EOFError
+            self._url = URL(parent.recv())
+        except EOFError:
             self.close()
-            raise RuntimeError("the fake server process did not start")
-        self._url = URL(parent.recv())
+            raise RuntimeError(
+                "the fake server process did not start (a script starting it needs an "
+                "'if __name__ == \"__main__\":' guard: the process is spawned)"
+            ) from None
         return self._url
 
     def _ask(self, *command: Any) -> Any:
@@ -133,10 +139,16 @@ async def _main(conn: Connection, options: dict[str, Any]) -> None:
         fake.store.customer(1).add_many_services(options["services"], start_id=FIRST_SERVICE_ID)
     conn.send(str(await fake.start()))
     loop = asyncio.get_running_loop()
+    readable = asyncio.Event()
+    loop.add_reader(conn.fileno(), readable.set)  # no thread: it would slow the server down
     try:
         while True:
+            await readable.wait()
+            readable.clear()
+            if not conn.poll():
+                continue
             try:
-                command = await loop.run_in_executor(None, conn.recv)
+                command = conn.recv()
             except EOFError:
                 return
             name, *args = command
@@ -151,4 +163,5 @@ async def _main(conn: Connection, options: dict[str, Any]) -> None:
                 fake.faults.add(path, fault, method=method, times=times)
                 conn.send(None)
     finally:
+        loop.remove_reader(conn.fileno())
         await fake.close()
