@@ -18,7 +18,7 @@ import asyncio
 import os
 import sys
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from arq import create_pool
 from arq.connections import RedisSettings
@@ -51,7 +51,7 @@ async def fetch_services(ctx: dict[str, Any], ids: list[int]) -> dict[str, Any]:
 class WorkerSettings:
     """``arq arq_worker.WorkerSettings``: the functions, the hooks and the shared Redis."""
 
-    functions = [fetch_services]
+    functions: ClassVar = [fetch_services]
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = RedisSettings.from_dsn(REDIS_URL)

@@ -19,7 +19,7 @@ async def main(redis_url: str, role: str) -> None:
     try:
         async with FlinkeyClient.from_env(token_store=store) as client:
             await redis.rpush("ready", os.getpid())
-            while not await redis.exists("go", f"go:{role}"):
+            while not await redis.exists("go", f"go:{role}"):  # noqa: ASYNC110 (another process)
                 await asyncio.sleep(0.005)
             if role == "hold":  # take the lock and the token request, then hang (to be killed)
                 await client._engine.tokens.get()

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from _helpers import wait_until
 from _redis_server import RedisServer
 from redis.asyncio import Redis
 
@@ -56,8 +57,7 @@ async def test_a_429_burst_pauses_both_workers(
     """One worker gets a 429 with Retry-After: 1; no request from either arrives until it ends."""
     before, grants = fake.count(), fake.token_requests()
     run = asyncio.create_task(example.run_fleet(redis_server.url, fake.env(), jobs=40))
-    while fake.count() < before + 300:
-        await asyncio.sleep(0.01)
+    await wait_until(lambda: fake.count() >= before + 300, within=30)
     added = time.monotonic()
     fake.add_fault("*", Fault(429, headers={"Retry-After": "1"}))
     results = await run

@@ -7,6 +7,7 @@ import logging
 import time
 
 import pytest
+from _helpers import wait_until
 from _redis_server import RedisServer
 from redis.asyncio import Redis
 
@@ -36,8 +37,7 @@ async def test_a_429_seen_by_one_client_pauses_the_other(
         await asyncio.gather(a.services.get(101), b.services.get(101))
         fake.faults.add("/v3/services/102", Fault(429, headers={"Retry-After": "1"}))
         first = asyncio.create_task(a.services.get(102))
-        while fake.faults:
-            await asyncio.sleep(0.005)
+        await wait_until(lambda: not fake.faults)
         refused = time.monotonic()
         await asyncio.sleep(0.3)  # past B's cooldown_poll
         assert (await b.services.get(103)).id == 103
@@ -90,17 +90,9 @@ async def test_stopping_redis_mid_run_fails_no_call_and_warns_once(
                 await asyncio.sleep(0.02)
             fake.expire_tokens()
             await client.services.get(101)
+        store = "flinkey_async: the token store RedisTokenStore(namespace='flinkey')"
         levels = [(r.levelname, r.getMessage().split(" (")[0]) for r in caplog.records]
-        assert levels == [
-            (
-                "WARNING",
-                "flinkey_async: the token store RedisTokenStore(namespace='flinkey') failed",
-            ),
-            (
-                "INFO",
-                "flinkey_async: the token store RedisTokenStore(namespace='flinkey') answers again",
-            ),
-        ]
+        assert levels == [("WARNING", f"{store} failed"), ("INFO", f"{store} answers again")]
         assert len(fake.token_requests()) == 3
         async with Redis.from_url(server.url) as check:
             assert len(await check.keys("flinkey:*:token")) == 1
