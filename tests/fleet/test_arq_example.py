@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,10 +66,13 @@ async def test_a_429_burst_pauses_both_workers(
     assert len({result["pid"] for result in results}) == 2
     times = sorted(received for _, received in fake.request_times() if received > added)
     refused = times[0]
-    paused = [t for t in times if refused + 0.35 < t < refused + 0.95]
-    assert paused == []
-    # The other worker learns of the cooldown within cooldown_poll (0.25 s), then waits too.
-    assert times[-1] > refused + 1.0
-    assert len([t for t in times if t >= refused + 0.95]) > 100  # and carries on
+    # Both workers keep ~100 requests in flight; if either went on, no gap would open. The
+    # other learns of the cooldown within cooldown_poll (0.25 s); the requests already on
+    # their way (the fake's backlog) are still recorded, then nothing until the cooldown ends.
+    gap, last_before, first_after = max((b - a, a, b) for a, b in itertools.pairwise(times))
+    assert gap >= 0.4
+    assert last_before < refused + 0.6
+    assert refused + 0.95 <= first_after < refused + 1.5
+    assert len([t for t in times if t >= first_after]) > 100  # and both carry on
     # Redis was emptied for this test: this cold fleet sent one grant; the refused GET one resend.
     assert (fake.token_requests(), fake.count()) == (grants + 1, before + 1 + 40 * 50 + 1)
