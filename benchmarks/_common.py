@@ -1,19 +1,37 @@
-"""Helpers shared by the benchmarks: timing, medians, result output (not part of the SDK)."""
+"""Helpers shared by the benchmarks: options, clients, interleaved timing (not part of the SDK).
+
+Every contender is timed per round with both clocks of this process: ``time.process_time``
+(CPU time of the client process; the server always runs in another process) and
+``time.perf_counter`` (wall time). Rounds are interleaved: each round runs every contender
+once, in an order rotated from round to round, after a ``gc.collect()`` that is not timed.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
+import cProfile
+import gc
+import pstats
 import sys
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Final
 
 import aiohttp
+import httpx
+import orjson
 
-from flinkey_async._client import USER_AGENT
-from flinkey_async.testing import API_KEY, PASSWORD, USERNAME
+HERE: Final = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from _server import API_KEY, CUSTOMER, PASSWORD, TOKEN, USERNAME  # noqa: E402
+
+from flinkey_async import FlinkeyClient, __version__  # noqa: E402
+
+USER_AGENT: Final = f"flinkey-async/{__version__}"  # what the SDK sends
+Samples = dict[str, list[float]]  # clock ("cpu", "wall") -> seconds per round
 
 
 def parse_args(description: str, *, profile: bool = False) -> argparse.Namespace:
@@ -21,65 +39,130 @@ def parse_args(description: str, *, profile: bool = False) -> argparse.Namespace
     parser = argparse.ArgumentParser(description=description)
     if profile:
         parser.add_argument("--profile", action="store_true", help="cProfile the SDK side")
-    parser.add_argument("--quick", action="store_true", help="fewer items and repeats")
-    parser.add_argument("--json", action="store_true", help="print one JSON result (for run.py)")
+    parser.add_argument("--quick", action="store_true", help="fewer items and rounds (smoke)")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON only")
     return parser.parse_args()
 
 
-def interleaved(
-    contenders: dict[str, Callable[[], Any]], repeats: int, warmup: int = 2
-) -> dict[str, list[float]]:
-    """Time each contender `repeats` times, round-robin (rotating the order), in seconds."""
-    names = list(contenders)
-    for _ in range(warmup):
-        for name in names:
-            contenders[name]()
-    times: dict[str, list[float]] = {name: [] for name in names}
-    for round_ in range(repeats):
-        shift = round_ % len(names)
-        for name in names[shift:] + names[:shift]:
-            started = time.perf_counter()
-            contenders[name]()
-            times[name].append(time.perf_counter() - started)
-    return times
+def client(base: str) -> FlinkeyClient:
+    """A FlinkeyClient on the benchmark server, with every default."""
+    return FlinkeyClient(
+        api_key=API_KEY, username=USERNAME, password=PASSWORD, customer_id=CUSTOMER, base_url=base
+    )
 
 
-def median_ms(samples: list[float]) -> float:
-    """Return the median of samples (seconds) in milliseconds."""
-    return statistics.median(samples) * 1000
-
-
-def emit(result: dict[str, Any], as_json: bool) -> None:
-    """Print a result: JSON for run.py, or its Markdown for a person."""
-    if as_json:
-        json.dump(result, sys.stdout)
-        sys.stdout.write("\n")
-    else:
-        print(result["markdown"])
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    """Render a small Markdown table."""
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-async def raw_headers(session: aiohttp.ClientSession, base: str, customer: int) -> dict[str, str]:
-    """The headers the SDK sends, for a bare aiohttp baseline (with a fresh bearer token)."""
+def raw_headers() -> dict[str, str]:
+    """The headers the SDK sends, for the bare-client baselines (the token is fetched first)."""
     return {
         "flinkey-API-Key": API_KEY,
         "User-Agent": USER_AGENT,
         "Accept": "application/json",
-        "Authorization": "Bearer " + await raw_token(session, base),
-        "Customer-ID": str(customer),
+        "Authorization": "Bearer " + TOKEN,
+        "Customer-ID": str(CUSTOMER),
     }
 
 
-async def raw_token(session: aiohttp.ClientSession, base: str) -> str:
-    """Get a bearer token from the fake server with a bare aiohttp session (for baselines)."""
+async def raw_token(session: aiohttp.ClientSession, base: str) -> None:
+    """Run the password grant on a bare session, as a baseline's user would once."""
     form = {"username": USERNAME, "password": PASSWORD, "grant_type": "password"}
     async with session.post(
         f"{base}/oauth2/token", data=form, headers={"flinkey-API-Key": API_KEY}
     ) as resp:
-        return str((await resp.json())["access_token"])
+        if (await resp.json())["access_token"] != TOKEN:
+            raise AssertionError("unexpected token")
+
+
+async def aiohttp_json(session: aiohttp.ClientSession, url: str, headers: Any) -> Any:
+    """GET on a bare aiohttp session: the same 2xx check and JSON loader (orjson) as the SDK."""
+    async with session.get(url, headers=headers, allow_redirects=False) as resp:
+        body = await resp.read()
+        if not 200 <= resp.status < 300:
+            raise RuntimeError(f"HTTP {resp.status}")
+    return orjson.loads(body)
+
+
+async def httpx_json(session: httpx.AsyncClient, url: str, headers: Any) -> Any:
+    """GET on an httpx.AsyncClient: the same 2xx check and JSON loader (orjson) as the SDK."""
+    resp = await session.get(url, headers=headers)
+    if not 200 <= resp.status_code < 300:
+        raise RuntimeError(f"HTTP {resp.status_code}")
+    return orjson.loads(resp.content)
+
+
+def httpx_client(connections: int) -> httpx.AsyncClient:
+    """An httpx client keeping `connections` connections alive (its default keeps only 20)."""
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=connections)
+    return httpx.AsyncClient(limits=limits, follow_redirects=False)
+
+
+async def profile(run: Callable[[], Awaitable[object]], lines: int = 35) -> None:
+    """cProfile one run (the SDK side; the server is another process); print it to stderr."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    await run()
+    profiler.disable()
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(lines)
+
+
+def _order(names: list[str], round_: int) -> list[str]:
+    shift = round_ % len(names)
+    return names[shift:] + names[:shift]
+
+
+def timed(
+    contenders: dict[str, Callable[[], object]], rounds: int, *, inner: int = 1, warmup: int = 2
+) -> dict[str, Samples]:
+    """Time synchronous contenders over interleaved rounds: name -> clock -> seconds.
+
+    A round's figure for a contender is the sum of `inner` runs, each sub-round running
+    every contender once (the order rotated), so both sides of a per-round ratio see the
+    same stretch of machine speed.
+    """
+    names = list(contenders)
+    for _ in range(warmup):
+        for name in names:
+            contenders[name]()
+    samples: dict[str, Samples] = {name: {"cpu": [], "wall": []} for name in names}
+    for round_ in range(rounds):
+        cpu_sum = dict.fromkeys(names, 0.0)
+        wall_sum = dict.fromkeys(names, 0.0)
+        for sub in range(inner):
+            for name in _order(names, round_ + sub):
+                gc.collect()
+                wall, cpu = time.perf_counter(), time.process_time()
+                contenders[name]()
+                cpu_sum[name] += time.process_time() - cpu
+                wall_sum[name] += time.perf_counter() - wall
+        for name in names:
+            samples[name]["cpu"].append(cpu_sum[name])
+            samples[name]["wall"].append(wall_sum[name])
+    return samples
+
+
+async def timed_async(
+    contenders: dict[str, Callable[[], Awaitable[object]]],
+    rounds: int,
+    *,
+    inner: int = 1,
+    warmup: int = 1,
+) -> dict[str, Samples]:
+    """Time coroutine contenders like timed(): each round the sum of `inner` interleaved runs."""
+    names = list(contenders)
+    for _ in range(warmup):
+        for name in names:
+            await contenders[name]()
+    samples: dict[str, Samples] = {name: {"cpu": [], "wall": []} for name in names}
+    for round_ in range(rounds):
+        cpu_sum = dict.fromkeys(names, 0.0)
+        wall_sum = dict.fromkeys(names, 0.0)
+        for sub in range(inner):
+            for name in _order(names, round_ + sub):
+                gc.collect()
+                wall, cpu = time.perf_counter(), time.process_time()
+                await contenders[name]()
+                cpu_sum[name] += time.process_time() - cpu
+                wall_sum[name] += time.perf_counter() - wall
+        for name in names:
+            samples[name]["cpu"].append(cpu_sum[name])
+            samples[name]["wall"].append(wall_sum[name])
+    return samples

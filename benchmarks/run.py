@@ -1,128 +1,77 @@
-"""Run every benchmark (each bench_*.py in its own process) and write benchmarks/README.md.
+"""Run every benchmark (each bench_*.py in its own process) and report them.
 
-python benchmarks/run.py            # full run, rewrites benchmarks/README.md (~2 min)
-python benchmarks/run.py --quick    # smaller run, prints only (~30 s)
+python benchmarks/run.py            # full run: results/*.json, then README.md from them
+python benchmarks/run.py --quick    # smoke run (CI): fewer items and rounds; results/quick/
+Exits non-zero if any benchmark fails (an exception, a wrong answer, a timeout).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import os
-import platform
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Benchmarks other tasks add; listed so the README says what is still missing.
-PLANNED = {
-    "bench_http.py": "HTTP overhead: 20,000 services.get at concurrency 64 vs bare aiohttp",
-    "bench_decode.py": "10,000-item services body to objects vs msgspec, pydantic v2, attrs",
-    "bench_stream.py": "iterate over 200,000 services in pages of 1,000: throughput, peak memory",
-    "bench_query.py": "OData Query building and rendering",
-}
-PACKAGES = (
-    "flinkey-async",
-    "aiohttp",
-    "yarl",
-    "attrs",
-    "cattrs",
-    "orjson",
-    "msgspec",
-    "pydantic",
-    "pydantic-core",
-)
+sys.path.insert(0, str(HERE))
+
+from _report import ORDER, README, document, load, machine, summary  # noqa: E402
+from _results import markdown  # noqa: E402
 
 
-def machine() -> list[str]:
-    """Describe the machine and software the figures come from."""
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        cpu = platform.processor() or "unknown"
-    versions = []
-    for name in PACKAGES:
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} (not installed)")
-    return [
-        f"- CPU: {cpu}, {os.cpu_count()} logical cores",
-        f"- OS: {platform.platform()}",
-        f"- Python: {platform.python_implementation()} {platform.python_version()}",
-        f"- Packages: {', '.join(versions)}",
-    ]
-
-
-def run_one(script: Path, quick: bool) -> dict[str, object]:
-    """Run one benchmark in a fresh interpreter and return its JSON result."""
+def run_one(script: Path, quick: bool) -> dict[str, object] | None:
+    """Run one benchmark in a fresh interpreter; return its result, or None if it failed."""
     command = [sys.executable, str(script), "--json", *(["--quick"] if quick else [])]
     print(f"running {script.name} ...", file=sys.stderr, flush=True)
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, check=False, timeout=120 if quick else 3600
+        )
+    except subprocess.TimeoutExpired:
+        print(f"{script.name}: timed out", file=sys.stderr)
+        return None
     if done.returncode != 0:
-        return {
-            "title": script.name,
-            "markdown": f"FAILED (exit {done.returncode}):\n\n```\n{done.stderr[-2000:]}\n```",
-        }
+        print(
+            f"{script.name} FAILED (exit {done.returncode}):\n{done.stderr[-3000:]}",
+            file=sys.stderr,
+        )
+        return None
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
 def main() -> None:
-    """Run the benchmarks that exist and report them."""
+    """Run the benchmarks and print (and, for a full run, publish) their results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer items; print, don't write")
-    parser.add_argument("--write", action="store_true", help="write README.md even with --quick")
+    parser.add_argument("--quick", action="store_true", help="smoke run: fewer items and rounds")
+    parser.add_argument("--only", help="comma-separated benchmark names, e.g. http,decode")
     args = parser.parse_args()
-    scripts = sorted(HERE.glob("bench_*.py"))
-    sections = []
-    failed = False
+    found = sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
+    everything = [n for n in ORDER if n in found] + [n for n in found if n not in ORDER]
+    names = args.only.split(",") if args.only else everything
+    scripts = [HERE / f"bench_{name}.py" for name in names]
+    missing = [str(s) for s in scripts if not s.exists()]
+    if missing:
+        sys.exit(f"no such benchmark: {', '.join(missing)}")
+    results, failed = [], []
     for script in scripts:
         result = run_one(script, args.quick)
-        failed = failed or str(result["markdown"]).startswith("FAILED")
-        sections += [f"## {result['title']}", "", str(result["markdown"]), ""]
-    missing = [
-        f"- `{name}`: {what}" for name, what in PLANNED.items() if not (HERE / name).exists()
-    ]
-    if missing:
-        sections += ["## Not yet available", "", *missing, ""]
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    mode = "quick run (--quick)" if args.quick else "full run"
-    text = "\n".join(
-        [
-            "# Benchmarks",
-            "",
-            "Not part of the test suite. Run all of them with one command from the repository "
-            "root (needs `pip install -e '.[bench]'`):",
-            "",
-            "```",
-            "python benchmarks/run.py          # full run; rewrites this file",
-            "python benchmarks/run.py --quick  # smaller run; prints only",
-            "python benchmarks/bench_http.py --profile  # cProfile the SDK side of the HTTP run",
-            "```",
-            "",
-            "Each `bench_*.py` runs in its own process and measures the SDK against its "
-            "baselines in the same run, interleaving the contenders and reporting medians.",
-            "",
-            f"Results below: {mode}, {stamp}.",
-            "",
-            *machine(),
-            "",
-            *sections,
-        ]
-    )
-    print(text)
-    if not args.quick or args.write:
-        (HERE / "README.md").write_text(text.rstrip() + "\n")
+        if result is None:
+            failed.append(script.name)
+        else:
+            results.append(result)
+    if args.quick:
+        print("QUICK MODE: a smoke run with fewer items and rounds; not results.\n")
+    print(machine(results))
+    print(summary(results))
+    for result in results:
+        print(markdown(result))
     if failed:
-        sys.exit("some benchmarks failed (see above)")
+        sys.exit(f"benchmarks failed: {', '.join(failed)}")
+    if not args.quick:
+        README.write_text(document(load()))
+        print(f"wrote {README} from {HERE / 'results'}", file=sys.stderr)
 
 
 if __name__ == "__main__":

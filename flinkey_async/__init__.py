@@ -3,22 +3,21 @@
 The root holds the machinery (client, errors, queries, paging); the models of every resource
 are in ``flinkey_async.models`` (the Services models stay importable from here too).
 
-Importing the package does not import aiohttp: the client (and with it the HTTP stack) is
-loaded on first use of ``FlinkeyClient``, so the CLI's ``--help`` and a webhook receiver stay
-light.
+Importing the package does not import aiohttp: the HTTP stack is loaded when the first client
+is built, so the CLI's ``--help`` and a webhook receiver stay light.
 """
 
-from importlib import import_module as _import_module
-from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
 from ._bulk import BulkFetchError
+from ._client import PRODUCTION_URL, UAT_URL, FlinkeyClient
 from ._convert import ListResult
 from ._errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
     ClientClosedError,
+    ConfigurationError,
     ConflictError,
     FlinkeyError,
     FlinkeyTimeoutError,
@@ -62,6 +61,7 @@ __all__ = [
     "BulkFetchError",
     "CallOptions",
     "ClientClosedError",
+    "ConfigurationError",
     "ConflictError",
     "Expr",
     "F",
@@ -110,11 +110,6 @@ __all__ = [
     "raw",
 ]
 
-if _TYPE_CHECKING:
-    from ._client import PRODUCTION_URL, UAT_URL, FlinkeyClient
-
-_LAZY = frozenset({"FlinkeyClient", "PRODUCTION_URL", "UAT_URL"})
-
 
 def _present(value: _Any) -> _Any:
     """Show a public object as flinkey_async.X (models keep flinkey_async.models)."""
@@ -123,21 +118,8 @@ def _present(value: _Any) -> _Any:
     return value
 
 
-def __getattr__(name: str) -> _Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'flinkey_async' has no attribute {name!r}")
-    value = _present(getattr(_import_module("._client", __name__), name))
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
-
 from . import models as _models  # noqa: E402, F401  (models first claim their own home)
 
 for _name in __all__:
-    if _name not in _LAZY:
-        _present(globals()[_name])
+    _present(globals()[_name])
 del _name

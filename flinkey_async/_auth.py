@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
 from ._errors import (
     ClientClosedError,
+    ConfigurationError,
     FlinkeyTimeoutError,
     InvalidAPIKeyError,
+    NotFoundError,
+    RateLimitError,
     ResponseDecodeError,
     TokenRequestError,
     UnsupportedMediaTypeError,
@@ -23,8 +27,17 @@ if TYPE_CHECKING:
     from yarl import URL
 
     from ._response import RawResponse
+    from ._secret import Sealed
 
 MAX_REFRESH_MARGIN: Final = 60.0
+# expires_in below this (0, negative, a few seconds) is read as this many seconds, so a broken
+# answer cannot make every call fetch a token; a token refused earlier is renewed on its 401.
+MIN_TOKEN_LIFETIME: Final = 60.0
+# Above this (ten years), expires_in is not a lifetime but garbage: the token is refused.
+MAX_TOKEN_LIFETIME: Final = 10 * 365 * 86400
+_LIFETIME: Final = re.compile(r"[+-]?[0-9]{1,12}")
+# A bearer token is visible ASCII (RFC 6750's b64token and JWTs are): no space, CR/LF, NUL.
+_TOKEN_TEXT: Final = re.compile(r"[\x21-\x7e]+")
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -40,22 +53,26 @@ class Token:
         """Build a token from the token endpoint's JSON (expires_in arrives as a string)."""
         if not isinstance(data, dict):
             raise ResponseDecodeError("the token response is not a JSON object", **context)
-        access = data.get("access_token")
-        if not isinstance(access, str) or not access:
+        # Taken out of the dict at once: no traceback frame below shows it in clear.
+        value = _token_value(data.pop("access_token", None))
+        if value is None:
             raise ResponseDecodeError(
-                "the token response has no access_token", json_path="$.access_token", **context
+                "the token response has no usable access_token (a non-empty string of visible"
+                " ASCII characters)",
+                json_path="$.access_token",
+                **context,
             )
-        try:
-            lifetime = float(int(str(data.get("expires_in", "3600")).strip()))
-        except ValueError:
+        raw = str(data.get("expires_in", "3600")).strip()
+        lifetime = float(raw) if _LIFETIME.fullmatch(raw) else None
+        if lifetime is None or lifetime > MAX_TOKEN_LIFETIME:
             raise ResponseDecodeError(
-                "the token response's expires_in is not a number of seconds",
+                "the token response's expires_in is not a number of seconds (up to ten years)",
                 json_path="$.expires_in",
                 **context,
-            ) from None
-        lifetime = max(lifetime, 0.0)
+            )
+        lifetime = max(lifetime, MIN_TOKEN_LIFETIME)
         margin = min(MAX_REFRESH_MARGIN, lifetime / 2)
-        return cls(Secret(access), refresh_at=now + lifetime - margin, expires_at=now + lifetime)
+        return cls(value, refresh_at=now + lifetime - margin, expires_at=now + lifetime)
 
     def __repr__(self) -> str:
         return f"Token(value={self.value!r}, expires_at={self.expires_at:.1f})"
@@ -129,14 +146,24 @@ class TokenManager:
             self._inflight = None
 
 
+def _token_value(access: object) -> Secret | None:
+    """Return the token as a Secret, or None if it cannot be sent in a header."""
+    if isinstance(access, str) and _TOKEN_TEXT.fullmatch(access):
+        return Secret(access)
+    return None
+
+
 def _consume_exception(future: asyncio.Future[Token]) -> None:
     if not future.cancelled():
         future.exception()
 
 
+Form = dict[str, str]
+
+
 class _Send(Protocol):
     async def __call__(
-        self, method: str, url: URL, *, headers: Mapping[str, str], data: Mapping[str, str]
+        self, method: str, url: URL, *, headers: Sealed[dict[str, str]], data: Sealed[Form]
     ) -> RawResponse: ...
 
 
@@ -144,11 +171,13 @@ async def request_token(
     send: _Send,
     url: URL,
     *,
-    headers: Mapping[str, str],
-    form: Mapping[str, str],
+    headers: Sealed[dict[str, str]],
+    form: Sealed[Form],
     timeout: float,
 ) -> Token:
     """POST the password grant and return the token, or raise why it was refused."""
+    # A 429 is a RateLimitError (retried and honoured like any), a 5xx a ServerError, a 404 a
+    # ConfigurationError (base_url does not lead to the API); other refusals TokenRequestError.
     started = time.monotonic()
     timer = asyncio.timeout(timeout)
     try:
@@ -162,7 +191,15 @@ async def request_token(
         ) from None
     if not 200 <= response.status < 300:
         error = response.error()
-        if isinstance(error, InvalidAPIKeyError | UnsupportedMediaTypeError) or (
+        if type(error) is NotFoundError:
+            raise ConfigurationError(
+                f"no token endpoint at {url}; check base_url (the API root, ending in /v3)",
+                status=error.status,
+                body_excerpt=error.body_excerpt,
+                method="POST",
+                url=url,
+            )
+        if isinstance(error, InvalidAPIKeyError | UnsupportedMediaTypeError | RateLimitError) or (
             response.status >= 500
         ):
             raise error

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Final, Self, TypeVar, cast
 
 T = TypeVar("T")
+NOTE_PREFIX: Final = "while fetching "
 
 
 class BulkFetchError(ExceptionGroup[Exception]):
@@ -66,8 +68,7 @@ async def fetch_many(
             try:
                 outcomes[key] = await fetch(key)
             except Exception as exc:
-                exc.add_note(f"while fetching {what} {key}")
-                outcomes[key] = exc
+                outcomes[key] = _noted(exc, f"{NOTE_PREFIX}{what} {key}")
 
     workers = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, len(unique)))]
     try:
@@ -79,6 +80,17 @@ async def fetch_many(
         await asyncio.gather(*workers, return_exceptions=True)
         raise
     return [outcomes[key] for key in ids]
+
+
+def _noted(exc: Exception, note: str) -> Exception:
+    """Add a note naming the id; an error shared by several ids (a refused token) is copied."""
+    if any(n.startswith(NOTE_PREFIX) for n in getattr(exc, "__notes__", ())):
+        shared = exc
+        exc = copy.copy(shared)
+        exc.__notes__ = [n for n in shared.__notes__ if not n.startswith(NOTE_PREFIX)]
+        exc.__cause__, exc.__context__ = shared.__cause__, shared.__context__
+    exc.add_note(note)
+    return exc
 
 
 def raise_for_failures(results: list[T | Exception], ids: tuple[int, ...], what: str) -> list[T]:

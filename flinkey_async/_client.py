@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, Unpack, overload
 from urllib.parse import quote
 
-import attrs
 from yarl import URL
 
-from ._convert import request_body
 from ._endpoint import Endpoints
-from ._engine import Engine
 from ._query import Query, check_query
 from ._resources.assignments import Assignments
 from ._resources.brands import Brands
@@ -35,25 +32,28 @@ from ._retry import (
     RetryPolicy,
 )
 from ._scope import CallOptions, Scope
-from ._secret import Secret, as_secret
+from ._secret import Secret
 from ._shared import shared_for
-from ._transport import Transport
 from ._validate import (
     check_base_url,
     check_count,
+    check_credential,
     check_id,
     check_method,
+    check_no_control,
+    check_path,
     check_query_text,
     check_seconds,
     check_text,
     settings_from_env,
 )
 from ._version import __version__
-from .otel import OpenTelemetry, instruments_for
+from .otel import OpenTelemetry, instruments_for, traced
 
 if TYPE_CHECKING:
     import aiohttp
 
+    from ._engine import Engine
     from .stores import TokenStore
 
 PRODUCTION_URL: Final = "https://api.flinkey.de/v3"
@@ -97,10 +97,10 @@ class FlinkeyClient:
     honouring Retry-After up to ``max_retry_after`` seconds; writes are resent only when they
     cannot have reached flinkey. A 429/503 Retry-After makes every call of this client wait.
     ``connect_timeout`` bounds one attempt's connection set-up and ``read_timeout`` (off unless
-    set) each wait for data; bodies above ``max_body_bytes`` are refused. ``token_store``
-    shares the token and the cooldown with other clients and processes
-    (``flinkey_async.stores``); ``opentelemetry`` switches on traces and metrics
-    (``flinkey_async.otel``).
+    set) each wait for data; bodies above ``max_body_bytes`` are refused. ``base_url`` must be
+    https, except to this machine or with ``allow_insecure_http=True``. ``token_store`` shares
+    the token and cooldown with other processes (``flinkey_async.stores``); ``opentelemetry``
+    switches on traces and metrics (``flinkey_async.otel``).
     """
 
     customers = _Attach(Customers)
@@ -139,16 +139,20 @@ class FlinkeyClient:
         backoff_max: float = DEFAULT_BACKOFF_MAX,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        allow_insecure_http: bool = False,
         token_store: TokenStore | None = None,
         opentelemetry: bool | OpenTelemetry = False,
     ) -> None:
-        key = as_secret(api_key, "api_key")
-        secret = as_secret(password, "password")
-        self._username = check_text(username, "username")
-        base = check_base_url(base_url)
-        shared = (
-            None if token_store is None else shared_for(token_store, base, key, username, secret)
-        )
+        # Imported here so that importing this module (the registry, the CLI's --help)
+        # does not import aiohttp; only building a client does.
+        from ._engine import Engine
+        from ._transport import Transport
+
+        key = check_credential(api_key, "api_key", header=True)
+        password_secret = check_credential(password, "password")
+        self._username = check_no_control(check_text(username, "username"), "username")
+        base = check_base_url(base_url, allow_insecure_http=allow_insecure_http)
+        shared = shared_for(token_store, base, key, username, password_secret)
         instruments = instruments_for(opentelemetry)
         transport = Transport(
             session,
@@ -168,27 +172,21 @@ class FlinkeyClient:
             backoff_max=backoff_max,
             max_retry_after=max_retry_after,
         )
-        settings: dict[str, Any] = {
-            "base_url": base,
-            "username": self._username,
-            "password": secret,
-            "transport": transport,
-            "static_headers": {
-                "flinkey-API-Key": key.reveal(),
+        self._engine = (Engine if instruments is None else traced(instruments))(
+            base_url=base,
+            username=self._username,
+            password=password_secret,
+            transport=transport,
+            static_headers={
+                "flinkey-API-Key": key,
                 "User-Agent": USER_AGENT,
                 "Accept": "application/json",
             },
-            "timeout": check_seconds(timeout, "timeout"),
-            "retry": retry,
-            "max_body_bytes": check_count(max_body_bytes, "max_body_bytes", minimum=1),
-            "shared": shared,
-        }
-        if instruments is None:
-            self._engine = Engine(**settings)
-        else:
-            from ._traced import TracedEngine
-
-            self._engine = TracedEngine.with_instruments(instruments, **settings)
+            timeout=check_seconds(timeout, "timeout"),
+            retry=retry,
+            max_body_bytes=check_count(max_body_bytes, "max_body_bytes", minimum=1),
+            shared=shared,
+        )
         customer = None if customer_id is None else check_id(customer_id, "customer_id")
         self._scope = Scope(self._engine, customer)
         self._owner = True
@@ -240,7 +238,7 @@ class FlinkeyClient:
     async def request(
         self,
         method: str,
-        path: str,
+        path: str | Sequence[str],
         *,
         query: Query[Any] | str | None = None,
         json: Any = None,
@@ -249,14 +247,15 @@ class FlinkeyClient:
     ) -> Any:
         """Call an endpoint the SDK does not wrap yet; return its decoded JSON (None if empty).
 
-        ``path`` is relative to the base URL (``"groups/7/cars"``); each segment is
+        ``path`` is relative to the base URL (``"groups/7/cars"``), or its segments
+        (``("brands", "BMW/Mini", "keys")``, for a segment holding a slash); each segment is
         percent-encoded. ``query`` is a Query, or a query string already percent-encoded (sent
         as is). ``json`` is a JSON value or an attrs request model. The call has the
         same token, Customer-ID (unless ``customer_scoped=False``), deadline, retry rules and
         errors as every other call.
         """
         verb = check_method(method)
-        segments = check_text(path, "path").strip("/").split("/")
+        segments = check_path(path)
         encoded = "/".join(quote(segment, safe="") for segment in segments)
         settings = self._scope.settings(options, customer_scoped)
         text = (
@@ -265,8 +264,7 @@ class FlinkeyClient:
             else check_query(query).to_query_string()
         )
         url = self._scope.url(encoded, text)
-        body = request_body(json) if attrs.has(type(json)) else json
-        response = await self._scope.send(verb, url, settings, body)
+        response = await self._scope.send(verb, url, settings, json)
         return response.json_or_none()
 
     async def __aenter__(self) -> Self:

@@ -21,7 +21,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter as make_json_converter
 
-from ._errors import ResponseDecodeError, excerpt
+from ._errors import ResponseDecodeError, excerpt, short_repr
 from ._hooks import (
     aware_datetime,
     enum_member,
@@ -279,5 +279,5 @@ def _decode_error(
     return ResponseDecodeError(
         f"unexpected response body at {path}: {reason}",
         json_path=path,
-        **{"body_excerpt": excerpt(repr(data)), **context},
+        **{"body_excerpt": excerpt(short_repr(data)), **context},
     )

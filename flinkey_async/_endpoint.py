@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 import attrs
 
-from ._convert import request_body
 from ._query import Query, check_query
 from ._scope import Scope
 
@@ -107,7 +106,7 @@ class Endpoints:
         """Send a request model as a JSON body to this endpoint's path (checked before I/O)."""
         settings = self._scope.settings(options, self.scoped)
         url = self._scope.url(self.path)
-        return await self._scope.send(method, url, settings, request_body(body), self.list_template)
+        return await self._scope.send(method, url, settings, body, self.list_template)
 
 
 def write_route(

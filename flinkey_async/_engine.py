@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from yarl import URL
 
@@ -19,9 +20,9 @@ from ._errors import (
     InvalidTokenError,
 )
 from ._response import RawResponse
-from ._retry import COOLDOWN_STATUSES, Cooldown, Naps, RetryPolicy
-from ._secret import Secret
-from ._transport import Transport, send
+from ._retry import Cooldown, Naps, RetryPolicy
+from ._secret import Sealed, Secret, seal
+from ._transport import Body, Transport, send
 
 if TYPE_CHECKING:
     import aiohttp
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from ._shared import Shared
 
 JSON_TYPE: Final = "application/json"
+Headers = dict[str, str]
+# Tokens kept (as Secrets) after renewal, so a server echoing an old one is still redacted.
+RECENT_TOKENS: Final = 4
 
 
 class Engine:
@@ -47,7 +51,7 @@ class Engine:
         username: str,
         password: Secret,
         transport: Transport,
-        static_headers: Mapping[str, str],
+        static_headers: Mapping[str, str | Secret],
         timeout: float,
         retry: RetryPolicy,
         max_body_bytes: int,
@@ -60,17 +64,27 @@ class Engine:
         self.closed = False
         self._username = username
         self._password = password
-        self._static_headers = static_headers
+        # The Secrets stay referenced (so errors are redacted of them); the wire copy is sealed.
+        self._secrets = tuple(v for v in static_headers.values() if isinstance(v, Secret))
+        self._static = seal(static_headers)
+        self._recent: deque[Secret] = deque(maxlen=RECENT_TOKENS)
         self.shared = shared
         self.tokens = TokenManager(self._fetch_token if shared is None else self._fetch_shared)
-        self.cooldown = self.cooldown_type(_loop_time)
+        self.cooldown = self.cooldown_type(_loop_time, cap=retry.max_retry_after)
         self._naps = Naps()
         self._watchdog = Watchdog()
-        self._header_cache: tuple[Token | None, dict[tuple[str | None, bool], dict[str, str]]] = (
+        self._calls: set[asyncio.Task[Any]] = set()  # the tasks inside call() now
+        self._closing: set[asyncio.Task[Any]] = set()  # the ones aclose() cancelled
+        self._header_cache: tuple[Token | None, dict[tuple[str | None, bool], Sealed[Headers]]] = (
             None,
             {},
         )
         self._send = partial(send, origin=base_url, max_body_bytes=max_body_bytes)
+
+    @property
+    def _static_headers(self) -> Headers:
+        """The static headers in clear, built on access (benchmarks/_variants.py reads them)."""
+        return self._static.reveal()
 
     def session(self) -> aiohttp.ClientSession:
         """Return the session for the running loop, or raise if the client is closed."""
@@ -85,6 +99,13 @@ class Engine:
         self.closed = True
         self.tokens.cancel()
         self._naps.wake_all()
+        # Cancelled here, each call ends with ClientClosedError at once: sending, waiting for a
+        # pooled connection (even on a borrowed session), sleeping or waiting for a token.
+        current = asyncio.current_task()
+        for task in self._calls:
+            if task is not current:
+                self._closing.add(task)
+                task.cancel()
         self._watchdog.close()
         await self.transport.close()
 
@@ -95,7 +116,7 @@ class Engine:
         customer: str | None,
         seconds: float,
         policy: RetryPolicy,
-        body: bytes | None = None,
+        body: Body = None,
         template: str | None = None,
     ) -> RawResponse:
         """Send with retries, all within one deadline of `seconds`; return the 2xx response.
@@ -104,6 +125,9 @@ class Engine:
         """
         session = self.session()
         shared = self.shared
+        task = _current_task()
+        cancelling = task.cancelling()
+        self._calls.add(task)
         deadline = _loop_time() + seconds
         retries = 0
         timer = self._watchdog.deadline(deadline)
@@ -134,7 +158,7 @@ class Engine:
                         if isinstance(exc, APIError):
                             self.cooldown.extend(exc)
                             if shared is not None:
-                                await self._share_cooldown(shared, exc, policy)
+                                await self._share_cooldown(shared, exc)
                         delay = policy.delay(exc, retries)
                         if delay is None or _loop_time() + delay >= deadline:
                             raise
@@ -151,6 +175,25 @@ class Engine:
                 url=str(url),
                 retries_taken=retries,
             ) from None
+        except asyncio.CancelledError:
+            if not self._ended_by_close(task, cancelling):
+                raise
+            raise _closed_during_call(method, url, retries) from None
+        finally:
+            self._calls.discard(task)
+            if self.closed and task in self._closing:  # aclose()'s cancel was turned into
+                self._closing.discard(task)  # another error on the way: take it back
+                task.uncancel()
+
+    def _ended_by_close(self, task: asyncio.Task[Any], cancelling: int) -> bool:
+        """Whether a CancelledError in task came from aclose(), not from the caller."""
+        if not self.closed:
+            return False
+        if task in self._closing:
+            self._closing.discard(task)
+            return task.uncancel() <= cancelling
+        # Not the task but a future it awaited was cancelled: aiohttp's pool, closing.
+        return task.cancelling() <= cancelling
 
     async def _authorized(
         self,
@@ -158,7 +201,7 @@ class Engine:
         method: str,
         url: URL,
         customer: str | None,
-        body: bytes | None,
+        body: Body,
         attempt: int,
     ) -> RawResponse:
         overrides = self.transport.overrides
@@ -186,7 +229,7 @@ class Engine:
             )
         return response
 
-    def _headers(self, token: Token, customer: str | None, has_body: bool) -> Mapping[str, str]:
+    def _headers(self, token: Token, customer: str | None, has_body: bool) -> Sealed[Headers]:
         """Return the request headers for a token and customer, built once per pair."""
         cached_token, built = self._header_cache
         if cached_token is not token:
@@ -195,15 +238,12 @@ class Engine:
         key = (customer, has_body)
         headers = built.get(key)
         if headers is None:
-            headers = {
-                **self._static_headers,
-                "Authorization": "Bearer " + token.value.reveal(),
-            }
+            plain = {**self._static.reveal(), "Authorization": "Bearer " + token.value.reveal()}
             if customer is not None:
-                headers["Customer-ID"] = customer
+                plain["Customer-ID"] = customer
             if has_body:
-                headers["Content-Type"] = JSON_TYPE
-            built[key] = headers
+                plain["Content-Type"] = JSON_TYPE
+            headers = built[key] = Sealed(plain)
         return headers
 
     async def _join_cooldown(self, shared: Shared) -> None:
@@ -212,10 +252,11 @@ class Engine:
         if cause is not None:
             self.cooldown.extend(cause)
 
-    async def _share_cooldown(self, shared: Shared, exc: APIError, policy: RetryPolicy) -> None:
-        """Make the fleet keep a 429/503 cooldown (capped by max_retry_after)."""
-        if exc.retry_after is not None and exc.status in COOLDOWN_STATUSES:
-            await shared.publish_cooldown(exc, min(exc.retry_after, policy.max_retry_after))
+    async def _share_cooldown(self, shared: Shared, exc: APIError) -> None:
+        """Make the fleet keep a 429/503 cooldown this client keeps (within max_retry_after)."""
+        wait = exc.retry_after
+        if wait is not None and wait <= self.retry.max_retry_after:
+            await shared.publish_cooldown(exc, wait)  # only a 429/503 is shared
 
     async def _fetch_shared(self) -> Token:
         """Take the token from the shared store, or renew it there (one process at a time)."""
@@ -225,22 +266,28 @@ class Engine:
     async def _fetch_token(self) -> Token:
         """Run the password grant (the TokenManager makes sure only one runs at a time)."""
         session = self.session()
-        form = {
-            "username": self._username,
-            "password": self._password.reveal(),
-            "grant_type": "password",
-        }
-        return await request_token(
+        token = await request_token(
             partial(self._send, session, overrides=self.transport.overrides),
             self.base_url / "oauth2" / "token",
-            headers=self._static_headers,
-            form=form,
+            headers=self._static,
+            form=seal(
+                {"username": self._username, "password": self._password, "grant_type": "password"}
+            ),
             timeout=self.timeout,
         )
+        self._recent.append(token.value)
+        return token
 
 
 def _loop_time() -> float:
     return asyncio.get_running_loop().time()
+
+
+def _current_task() -> asyncio.Task[Any]:
+    task = asyncio.current_task()
+    if task is None:
+        raise RuntimeError("a FlinkeyClient call must run inside an asyncio task")
+    return task
 
 
 def _closed_during_call(method: str, url: URL, retries: int) -> ClientClosedError:

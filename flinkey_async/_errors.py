@@ -14,6 +14,7 @@ FlinkeyError
 │   ├── RateLimitError            429
 │   ├── RedirectError             3xx the client will not follow (another host, or too many)
 │   └── ServerError               5xx
+├── ConfigurationError            the client's settings cannot work (no token endpoint there)
 ├── ResponseDecodeError           2xx whose body is not the documented JSON (or is too large)
 ├── TransportError                the request did not get an HTTP answer
 │   └── FlinkeyTimeoutError       the call's deadline passed (also a builtin TimeoutError)
@@ -21,17 +22,22 @@ FlinkeyError
 └── WrongEventLoopError           the client was used from another event loop (also RuntimeError)
 
 Every error carries ``retries_taken``: how many times the call was retried before it failed.
+Messages and body excerpts are redacted: no live Secret (API key, password, token) shows.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+import reprlib
 from collections.abc import Mapping
 from typing import Any, Final
 
 from ._json import try_loads
+from ._redact import redact
 
 EXCERPT_LIMIT: Final = 200
+MESSAGE_LIMIT: Final = 1000
 _HTML_TITLE: Final = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 MSG_INVALID_API_KEY: Final = (
@@ -57,10 +63,11 @@ class FlinkeyError(Exception):
         retry_after: float | None = None,
         retries_taken: int = 0,
     ) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
         self.status = status
-        self.body_excerpt = body_excerpt
+        self.body_excerpt = redact(body_excerpt)
         self.method = method
         # A yarl URL is accepted and turned into text only now, off the success path.
         self.url: str | None = None if url is None else str(url)
@@ -135,6 +142,10 @@ class RedirectError(APIError):
     """
 
 
+class ConfigurationError(FlinkeyError):
+    """The client's settings cannot work: the token endpoint is not at base_url, say."""
+
+
 class ResponseDecodeError(FlinkeyError):
     """A successful response whose body is not the JSON the API documents."""
 
@@ -186,10 +197,38 @@ _BY_MESSAGE: Final = (
 
 
 def excerpt(body: bytes | str, limit: int = EXCERPT_LIMIT) -> str:
-    """Return the first characters of a body, decoded leniently, for error messages."""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    """Return the first characters of a body, decoded leniently and redacted, for messages."""
+    # Enough of the start to fill the excerpt after redaction, and no more (bodies can be big).
+    head = body[: limit * 4 + 1024]
+    text = redact(head.decode("utf-8", "replace") if isinstance(head, bytes) else head)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _ShortRepr(reprlib.Repr):
+    """reprlib's bounded repr, keeping a dict's keys in the order they arrived."""
+
+    def repr_dict(self, x: dict[Any, Any], level: int) -> str:
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        items = itertools.islice(x.items(), self.maxdict)
+        pieces = [f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}" for k, v in items]
+        return "{" + ", ".join(pieces + ["..."] * (len(x) > self.maxdict)) + "}"
+
+
+# Bounded: a body nested 1,000 deep would exceed the recursion limit in repr(), and one of
+# 10,000 rows would be built in full only to be cut to an excerpt.
+_SHORT_REPR: Final = _ShortRepr()
+_SHORT_REPR.maxlevel = 8
+_SHORT_REPR.maxdict = _SHORT_REPR.maxlist = _SHORT_REPR.maxtuple = 30
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = _SHORT_REPR.maxlong = EXCERPT_LIMIT
+
+
+def short_repr(value: Any) -> str:
+    """Return a bounded repr of a decoded body (8 levels, 30 items), for an excerpt."""
+    return _SHORT_REPR.repr(value)
 
 
 def parse_error_body(body: bytes) -> tuple[str, str | None]:
@@ -220,6 +259,9 @@ def error_for_response(
 ) -> APIError:
     """Map a non-2xx status and body to the most specific APIError (pure; no I/O)."""
     message, trace_id = parse_error_body(body)
+    if len(message) > MESSAGE_LIMIT:
+        # Redacted before it is cut, so no secret is left half-masked at the cut.
+        message = redact(message[: MESSAGE_LIMIT + 1024])[: MESSAGE_LIMIT - 1] + "…"
     if not message:
         message = f"HTTP {status} with an empty body"
     cls: type[APIError] = ServerError if status >= 500 else _BY_STATUS.get(status, APIError)

@@ -55,7 +55,10 @@ def local_datetime(value: Any) -> datetime:
 def aware_datetime(value: Any, _: Any) -> datetime:
     if type(value) is not str:
         raise TypeError(f"expected a date-time string, got {json_type(value)}")
-    parsed = datetime.fromisoformat(value)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("expected an ISO 8601 date-time") from None  # the value stays unsaid
     # flinkey documents date-times in UTC; a value without an offset is read as UTC.
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 

@@ -40,10 +40,12 @@ class Pager(Generic[T]):
     paging needs a stable order); a ``select`` without ``id`` also selects ``id``, so a
     repeated page can be told from equal rows.
 
-    Guards against servers that do not page as asked: a page shorter than asked is the last;
-    a page longer than asked (``$top`` ignored) is kept whole and the walk continues after
-    it; items already on the previous page (``$skip`` ignored, or rows shifting between
-    requests) are dropped, and a page with nothing new ends the walk.
+    The first page asks for ``$count=true`` (unless the query sets ``count()``): a page shorter
+    than asked ends the walk only once the walk has passed that count (or when the server sent
+    none), so a server capping its pages does not end it early. Guards against servers that do
+    not page as asked: a page longer than asked (``$top`` ignored) is kept whole; items already
+    yielded (``$skip`` ignored, alternating replicas, rows shifting between requests) are dropped,
+    and a page with nothing new, or the same page again, ends the walk.
     """
 
     __slots__ = ("_fetch", "_max_items", "_order_key", "_page_size", "_query")
@@ -105,19 +107,57 @@ class Pager(Generic[T]):
         )
 
 
+MAX_REMEMBERED: Final = 100_000
+"""How many ids a walk remembers to drop repeats (beyond: page fingerprints and the last page)."""
+
+
+class _Seen:
+    """What a walk has yielded: its ids up to MAX_REMEMBERED, the last page, page fingerprints."""
+
+    __slots__ = ("_ids", "_pages", "_previous")
+
+    def __init__(self) -> None:
+        self._ids: set[Hashable] = set()
+        self._previous: frozenset[Hashable] = frozenset()
+        self._pages: set[int] = set()
+
+    def fresh(self, items: list[T]) -> list[T]:
+        """Return the items not yielded before (all of them, in the common case)."""
+        keys = list(map(item_key, items))
+        page = frozenset(keys)
+        previous, self._previous = self._previous, page
+        fingerprint = hash(page)
+        if fingerprint in self._pages and page:
+            return []  # the very same page again: a server ignoring $skip (or alternating)
+        self._pages.add(fingerprint)
+        if self._ids.isdisjoint(keys) and previous.isdisjoint(keys):
+            new = items
+        else:
+            new = [
+                item
+                for item, key in zip(items, keys, strict=True)
+                if key not in self._ids and key not in previous
+            ]
+        if len(self._ids) < MAX_REMEMBERED:
+            self._ids.update(keys)
+        return new
+
+
 class _PageIterator(AsyncIterator[list[T]]):
-    """The walk itself: one request per ``__anext__``, holding only the previous page's keys."""
+    """The walk itself: one request per ``__anext__``."""
 
     __slots__ = (
         "_base",
         "_busy",
+        "_counted",
         "_delivered",
         "_done",
         "_fetch",
         "_limit",
         "_offset",
         "_page_size",
-        "_previous",
+        "_seen",
+        "_total",
     )
 
     def __init__(
@@ -138,10 +178,14 @@ class _PageIterator(AsyncIterator[list[T]]):
         if order_key is not None and base.select_fields and order_key not in base.select_fields:
             base = base.select(F(order_key))
         self._base = base
+        # The first page asks for the total (unless the caller chose), so that a server capping
+        # pages below $top does not end the walk early.
+        self._counted = base.count() if base.count_value is None else base
         self._fetch = fetch
         self._page_size = page_size
         self._delivered = 0
-        self._previous: frozenset[Hashable] = frozenset()
+        self._total: int | None = None
+        self._seen = _Seen()
         self._done = False
         self._busy = False
 
@@ -159,47 +203,61 @@ class _PageIterator(AsyncIterator[list[T]]):
         finally:
             self._busy = False
         if page is None:
-            self._done = True
-            self._previous = frozenset()
+            self.stop()
             raise StopAsyncIteration
         return page
 
     async def aclose(self) -> None:
         """End the walk: later ``__anext__`` calls stop at once."""
+        self.stop()
+
+    def stop(self) -> None:
+        """End the walk and let go of what it remembers."""
         self._done = True
-        self._previous = frozenset()
+        self._seen = _Seen()
 
     async def _next_page(self) -> list[T] | None:
         """Fetch the next page and apply the guards; None when the walk is over."""
-        remaining = None if self._limit is None else self._limit - self._delivered
+        remaining = self._remaining()
         if remaining is not None and remaining <= 0:
             return None
         asked = self._page_size if remaining is None else min(self._page_size, remaining)
-        items = await self._fetch(self._base.top(asked).skip(self._offset))
+        query = self._counted if self._delivered == 0 and self._total is None else self._base
+        items = await self._fetch(query.top(asked).skip(self._offset))
+        if query is self._counted and self._total is None:
+            self._total = _total_of(items)
         received = len(items)
         self._offset += received
         if received > asked:
             log.warning(
                 "the server returned %d items for $top=%d; keeping them all", received, asked
             )
-        keys = list(map(item_key, items))
-        previous, self._previous = self._previous, frozenset(keys)
-        if previous.isdisjoint(keys):
-            fresh = items
-        else:
-            fresh = [item for item, key in zip(items, keys, strict=True) if key not in previous]
+        fresh = self._seen.fresh(items)
         if len(fresh) < received:
             log.warning(
-                "dropped %d of %d items already on the previous page "
+                "dropped %d of %d items already seen in this walk "
                 "(the data changed between pages, or the server ignores $skip)",
                 received - len(fresh),
                 received,
             )
         if remaining is not None:
             del fresh[remaining:]
-        if received < asked or not fresh:
-            self._done = True  # a short page is the last; a page with nothing new ends a loop
+        # A short page is the last, unless the server's count says more rows lie beyond it
+        # (a server capping pages below $top).
+        short = received < asked and (self._total is None or self._offset >= self._total)
+        if short or not fresh:
+            self._done = True
         if not fresh:
             return None
         self._delivered += len(fresh)
         return fresh
+
+    def _remaining(self) -> int | None:
+        """How many more items the caller wants (None: all of them)."""
+        return None if self._limit is None else self._limit - self._delivered
+
+
+def _total_of(items: list[Any]) -> int | None:
+    """Return the count the server sent with the first page: where the walk ends (or None)."""
+    total: int | None = getattr(items, "total_count", None)
+    return total

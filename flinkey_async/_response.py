@@ -24,6 +24,10 @@ class RawResponse(NamedTuple):
     body: bytes
     headers: Mapping[str, str]
 
+    def __repr__(self) -> str:
+        # Never the body or the headers: a token endpoint's body holds the token.
+        return f"RawResponse({self.method} {self.target.path} -> {self.status}, {len(self.body)} B)"
+
     @property
     def url(self) -> str:
         """The requested URL as text (built only when an error or a log needs it)."""

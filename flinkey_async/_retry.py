@@ -12,7 +12,14 @@ from typing import Final
 
 import attrs
 
-from ._errors import APIError, FlinkeyError, RateLimitError, ServerError, TransportError
+from ._errors import (
+    APIError,
+    ClientClosedError,
+    FlinkeyError,
+    RateLimitError,
+    ServerError,
+    TransportError,
+)
 from ._validate import check_non_negative, check_retries
 
 RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
@@ -93,30 +100,35 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     except ValueError:
         try:
             when = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        current = time.time() if now is None else now
-        seconds = when.timestamp() - current
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            seconds = when.timestamp() - (time.time() if now is None else now)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None  # not a date, or one (or an hour or offset) out of any range
     if seconds != seconds or seconds == float("inf"):  # NaN or infinity: not a usable hint
         return None
     return max(seconds, 0.0)
 
 
 class Cooldown:
-    """A client-wide "not before" time set by a 429/503 with Retry-After, honoured by every call."""
+    """A client-wide "not before" time set by a 429/503 with Retry-After, at most ``cap`` long."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    # A Retry-After above the cap (max_retry_after) fails the call that got it, pausing nobody.
+
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, cap: float = DEFAULT_MAX_RETRY_AFTER
+    ) -> None:
         self._clock = clock
+        self._cap = cap
         self._not_before = 0.0
         self._cause: APIError | None = None
 
     def extend(self, error: APIError) -> None:
         """Push the not-before time out to now + error.retry_after (never pull it in)."""
-        if error.retry_after is None or error.status not in COOLDOWN_STATUSES:
+        wait = error.retry_after
+        if wait is None or wait > self._cap or error.status not in COOLDOWN_STATUSES:
             return
-        until = self._clock() + error.retry_after
+        until = self._clock() + wait
         if until > self._not_before:
             self._not_before = until
             self._cause = error
@@ -160,9 +172,12 @@ class Naps:
 
     def __init__(self) -> None:
         self._waiters: set[asyncio.Future[None]] = set()
+        self.closed = False
 
     async def sleep(self, delay: float) -> None:
-        """Sleep for delay seconds, or until wake_all() is called."""
+        """Sleep for delay seconds; raise ClientClosedError once wake_all() was called."""
+        if self.closed:
+            raise ClientClosedError("the FlinkeyClient was closed")
         if delay <= 0:
             await asyncio.sleep(0)
             return
@@ -175,9 +190,12 @@ class Naps:
         finally:
             handle.cancel()
             self._waiters.discard(waiter)
+        if self.closed:
+            raise ClientClosedError("the FlinkeyClient was closed")
 
     def wake_all(self) -> None:
-        """End every sleep now (the client is closing)."""
+        """End every sleep now, and every later one at once (the client is closing)."""
+        self.closed = True
         for waiter in self._waiters:
             _wake(waiter)
 

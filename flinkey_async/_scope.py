@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 import attrs
 from yarl import URL
 
+from ._convert import request_body
 from ._json import dumps
 from ._retry import RetryPolicy
+from ._secret import Sealed, Secret
 from ._validate import check_options
 
 if TYPE_CHECKING:
@@ -87,11 +89,24 @@ class Scope:
         body: Any = None,
         template: str | None = None,
     ) -> RawResponse:
-        """Send a call (a JSON body when given) and return its 2xx response.
+        """Send a call (a JSON value or a request model as the body); return its 2xx response.
 
         ``template`` is the route (``/cars/{carId}/events``) that names the call's span.
         """
-        data = None if body is None else dumps(body)
         return await self.engine.call(
-            method, url, settings.customer, settings.seconds, settings.policy, data, template
+            method,
+            url,
+            settings.customer,
+            settings.seconds,
+            settings.policy,
+            None if body is None else encode(body),
+            template,
         )
+
+
+def encode(body: Any) -> bytes | Sealed[bytes]:
+    """Return a JSON body; one whose request model holds a Secret (an SDK key) stays sealed."""
+    if not attrs.has(type(body)):
+        return dumps(body)
+    sealed = any(isinstance(value, Secret) for value in attrs.astuple(body, recurse=False))
+    return Sealed(dumps(request_body(body))) if sealed else dumps(request_body(body))

@@ -224,11 +224,13 @@ def _close(operation: Awaitable[Any]) -> None:
 
 
 def shared_for(
-    store: TokenStore, base_url: URL, api_key: Secret, username: str, password: Secret
-) -> Shared:
-    """Return a client's use of a token store (checked before any I/O)."""
+    store: TokenStore | None, base_url: URL, api_key: Secret, username: str, password: Secret
+) -> Shared | None:
+    """Return a client's use of a token store, if it has one (checked before any I/O)."""
     from .stores import TokenStore
 
+    if store is None:
+        return None
     if not isinstance(store, TokenStore):
         raise TypeError(
             "token_store must be a flinkey_async.stores.TokenStore "

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from ._auth import Token
-from ._engine import Engine
+from ._engine import Engine, Headers
 from ._errors import APIError
 from ._otel import Instruments, error_type, retry_reason
 from ._retry import Cooldown, RetryPolicy
+from ._secret import Sealed
+from ._transport import Body
 
 if TYPE_CHECKING:
     import aiohttp
@@ -71,7 +72,7 @@ class TracedEngine(Engine):
         customer: str | None,
         seconds: float,
         policy: RetryPolicy,
-        body: bytes | None = None,
+        body: Body = None,
         template: str | None = None,
     ) -> RawResponse:
         """Send as Engine.call does, inside a span named after the route template."""
@@ -112,7 +113,7 @@ class TracedEngine(Engine):
         method: str,
         url: URL,
         customer: str | None,
-        body: bytes | None,
+        body: Body,
         attempt: int,
     ) -> RawResponse:
         state = _CURRENT.get()
@@ -147,8 +148,9 @@ class TracedEngine(Engine):
                 elapsed = time.perf_counter() - started
                 instruments.request_duration.record(elapsed, measured)
 
-    def _headers(self, token: Token, customer: str | None, has_body: bool) -> Mapping[str, str]:
-        return self.instruments.inject(super()._headers(token, customer, has_body))
+    def _headers(self, token: Token, customer: str | None, has_body: bool) -> Sealed[Headers]:
+        plain = super()._headers(token, customer, has_body).reveal()
+        return Sealed(self.instruments.inject(plain))
 
     async def _fetch_token(self) -> Token:
         try:

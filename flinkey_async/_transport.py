@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -24,16 +25,21 @@ from ._errors import (
     TransportError,
     WrongEventLoopError,
 )
-from ._redact import mask_query
+from ._redact import mask_query, mask_url_text
 from ._response import RawResponse
+from ._secret import Sealed
 
 MAX_REDIRECTS: Final = 3
+_RELATIVE_WITH_COLON: Final = re.compile(r"(?![A-Za-z][A-Za-z0-9+.-]*:)[^/?#]*:")
 REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 
 log = logging.getLogger("flinkey_async")
 
 
-Data = bytes | Mapping[str, str] | None
+Body = bytes | Sealed[bytes] | None
+Data = Body | Sealed[dict[str, str]]
+# Sealed on every SDK path; a plain mapping only from benchmarks/_variants.py's no-cache variant.
+Headers = Sealed[dict[str, str]] | Mapping[str, str]
 
 
 class Transport:
@@ -125,7 +131,7 @@ async def send(
     method: str,
     url: URL,
     *,
-    headers: Mapping[str, str],
+    headers: Headers,
     data: Data = None,
     attempt: int = 1,
     origin: URL,
@@ -152,7 +158,7 @@ async def _exchange(
     session: aiohttp.ClientSession,
     method: str,
     url: URL,
-    headers: Mapping[str, str],
+    headers: Headers,
     data: Data,
     attempt: int,
     max_body_bytes: int,
@@ -163,8 +169,14 @@ async def _exchange(
     started = time.monotonic() if debug else 0.0
     outcome: int | str = "cancelled"
     try:
+        # Revealed only here, as arguments: no frame of this SDK holds them in clear.
         async with session.request(
-            method, url, headers=headers, data=data, allow_redirects=False, **overrides
+            method,
+            url,
+            headers=headers.reveal() if isinstance(headers, Sealed) else headers,
+            data=data.reveal() if isinstance(data, Sealed) else data,
+            allow_redirects=False,
+            **overrides,
         ) as resp:
             outcome = resp.status
             body = await _read_body(resp, method, url, max_body_bytes)
@@ -173,7 +185,7 @@ async def _exchange(
         outcome = type(exc).__name__
         # A ClientResponseError's repr holds the request headers: do not chain it.
         raise _transport_error(exc, method, url) from (
-            None if isinstance(exc, aiohttp.ClientResponseError) else exc
+            None if isinstance(exc, aiohttp.ClientResponseError) else _without_frames(exc)
         )
     except FlinkeyError as exc:
         outcome = f"{outcome} {type(exc).__name__}"
@@ -204,14 +216,37 @@ async def _read_body(resp: aiohttp.ClientResponse, method: str, url: URL, limit:
     )
 
 
+def _without_frames(exc: BaseException) -> BaseException:
+    """Drop the tracebacks of an aiohttp error chain: its frames hold the headers in clear."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return exc
+
+
 def _redirect_target(response: RawResponse, url: URL, origin: URL) -> URL:
     """Return where a redirect leads, or raise RedirectError if credentials would leave origin."""
     location = response.headers.get("Location")
     context = response.context()
     if not location:
         raise RedirectError(f"HTTP {response.status} without a Location header", **context)
-    target = url.join(URL(location, encoded=True))
-    if (target.scheme, target.host, target.port) != (origin.scheme, origin.host, origin.port):
+    try:
+        # A relative reference whose first segment has a colon is no URL (RFC 3986, 4.2).
+        if _RELATIVE_WITH_COLON.match(location):
+            raise ValueError("a colon in the first segment of a relative reference")
+        target = url.join(URL(location, encoded=True))
+        where = (target.scheme, target.host, target.port)
+    except ValueError:  # UnicodeError too (an IDNA host that does not decode)
+        raise RedirectError(
+            f"refusing a redirect (HTTP {response.status}) to a Location that is not a valid URL",
+            **context,
+        ) from None
+    if target.user is not None or target.password is not None:
+        raise RedirectError("refusing a redirect to a URL with a user name or password", **context)
+    if where != (origin.scheme, origin.host, origin.port):
         raise RedirectError(
             f"refusing a redirect to {target.scheme}://{target.host}:{target.port}: "
             f"credentials are only sent to {origin.scheme}://{origin.host}:{origin.port}",
@@ -230,7 +265,7 @@ def _transport_error(exc: aiohttp.ClientError, method: str, url: URL) -> Transpo
     sent = not isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
     cls = FlinkeyTimeoutError if isinstance(exc, aiohttp.ServerTimeoutError) else TransportError
     return cls(
-        f"request failed: {type(exc).__name__}: {exc}",
+        f"request failed: {type(exc).__name__}: {mask_url_text(str(exc), url)}",
         method=method,
         url=str(url),
         request_sent=sent,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from yarl import URL
 
+from ._secret import Secret, as_secret
+
 INT32_MAX: Final = 2**31 - 1
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 _QUERY_TEXT: Final = re.compile(r"[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*")
 RETRIES_NOTE: Final = " (0 disables retries)"
 OPTION_NAMES: Final = frozenset({"customer_id", "timeout", "max_retries"})
@@ -33,16 +37,60 @@ def check_text(value: object, name: str) -> str:
     return value
 
 
-def check_base_url(base_url: object) -> URL:
-    """Return the API root as a URL without a trailing slash (absolute http(s), no query)."""
+def check_base_url(base_url: object, *, allow_insecure_http: bool = False) -> URL:
+    """Return the API root (absolute http(s), no userinfo or query, no trailing slash)."""
+    # Plain http only to this machine unless allowed: the password would travel in clear.
     if not isinstance(base_url, str | URL):
         raise TypeError("base_url must be a str or yarl.URL")
-    url = URL(base_url)
-    if url.scheme not in ("http", "https") or not url.host:
+    if not isinstance(allow_insecure_http, bool):
+        raise TypeError("allow_insecure_http must be a bool")
+    try:
+        url = URL(base_url)
+        host, credentials = url.host, url.user is not None or url.password is not None
+    except ValueError:  # UnicodeError too; the text is not echoed (it may hold a password)
+        raise ValueError("base_url is not a valid URL") from None
+    if credentials:
+        raise ValueError(
+            "base_url must not contain a user name or password; pass username= and password="
+        )
+    if url.scheme not in ("http", "https") or not host:
         raise ValueError(f"base_url must be an absolute http(s) URL, got {str(base_url)!r}")
     if url.query_string or url.fragment:
         raise ValueError("base_url must not have a query or fragment")
+    if url.scheme == "http" and not allow_insecure_http and not _is_local(host):
+        raise ValueError(
+            f"base_url {str(url)!r} is plain http:// to another machine: the password and "
+            "tokens would travel unencrypted; use https://, or pass allow_insecure_http=True "
+            "(FLINKEY_ALLOW_INSECURE_HTTP=1) for a test server on a trusted network"
+        )
     return url.with_path(url.path.rstrip("/") or "/")
+
+
+def _is_local(host: str) -> bool:
+    """Whether a host is this machine: localhost, a loopback or the unspecified address."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def check_credential(value: str | Secret, name: str, *, header: bool = False) -> Secret:
+    """Return a credential as a Secret; refuse control characters (and non-ASCII in a header)."""
+    secret = as_secret(value, name)
+    check_no_control(secret.reveal(), name)
+    if header and not secret.reveal().isascii():
+        raise ValueError(f"{name} must contain only ASCII characters (it is sent as a header)")
+    return secret
+
+
+def check_no_control(text: str, name: str) -> str:
+    """Return text if it has no control character (CR, LF, NUL, ...); never echo it."""
+    if _CONTROL.search(text):
+        raise ValueError(f"{name} must not contain control characters (CR, LF, NUL, tab, ...)")
+    return text
 
 
 def check_seconds(value: object, name: str) -> float:
@@ -82,7 +130,15 @@ def settings_from_env(
         settings["customer_id"] = int(raw_id)
     if "base_url" not in given:
         settings["base_url"] = env.get("FLINKEY_BASE_URL", "").strip() or default_base_url
+    if "allow_insecure_http" not in given:
+        flag = env.get("FLINKEY_ALLOW_INSECURE_HTTP", "").strip().lower()
+        if flag not in _FLAGS:
+            raise ValueError("FLINKEY_ALLOW_INSECURE_HTTP must be 1 or 0 (or true/false)")
+        settings["allow_insecure_http"] = _FLAGS[flag]
     return settings
+
+
+_FLAGS: Final = {"": False, "0": False, "false": False, "no": False, "1": True, "true": True}
 
 
 def check_count(
@@ -196,3 +252,12 @@ def check_optional_count(value: object, name: str) -> int | None:
     if type(value) is not int:  # exactly int: no bool, no subclass with its own str()
         raise TypeError(f"{name} takes a non-negative int or None, not {value!r}")
     return check_count(value, name)
+
+
+def check_path(value: object) -> list[str]:
+    """Return the segments of a relative path: "a/b/c" or a sequence of segment texts."""
+    if isinstance(value, str):
+        return check_text(value, "path").strip("/").split("/")
+    if not isinstance(value, list | tuple) or not value:
+        raise TypeError("path must be a str or a non-empty sequence of segments")
+    return [check_segment(segment, f"path[{index}]") for index, segment in enumerate(value)]

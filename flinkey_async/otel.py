@@ -7,6 +7,8 @@ here: ``FlinkeyClient(..., opentelemetry=OpenTelemetry(tracer_provider=tp))``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -14,6 +16,7 @@ import attrs
 if TYPE_CHECKING:
     import aiohttp
 
+    from ._engine import Engine
     from ._otel import Instruments
 
 
@@ -50,6 +53,13 @@ def instruments_for(option: bool | OpenTelemetry) -> Instruments | None:
             'opentelemetry= needs opentelemetry-api: pip install "flinkey-async[otel]"'
         ) from exc
     return Instruments(option)
+
+
+def traced(instruments: Instruments) -> Callable[..., Engine]:
+    """Return the constructor of an engine that records into these instruments."""
+    from ._traced import TracedEngine
+
+    return partial(TracedEngine.with_instruments, instruments)
 
 
 __all__ = ["OpenTelemetry"]

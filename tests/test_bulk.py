@@ -14,6 +14,7 @@ from flinkey_async import (
     NotFoundError,
     ServerError,
     Service,
+    TokenRequestError,
 )
 from flinkey_async.testing import FakeFlinkey, Fault
 
@@ -255,3 +256,14 @@ async def test_timeout_around_the_call_cancels_cleanly(
     assert _bulk_workers() == []
     gate.release.set()
     assert 1 <= gate.arrived <= 4
+
+
+async def test_a_shared_failure_carries_one_note_per_id(fake: FakeFlinkey) -> None:
+    """A refused token fails every fetch with one error; each id gets its own copy and note."""
+    ids = list(range(BASE, BASE + 200))
+    async with fake.client(password="wrong-password") as client:
+        results = await client.services.get_many(ids, concurrency=50, return_exceptions=True)
+    assert all(isinstance(r, TokenRequestError) for r in results)
+    assert [r.__notes__ for r in results] == [  # type: ignore[union-attr]
+        [f"while fetching service {service_id}"] for service_id in ids
+    ]

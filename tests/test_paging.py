@@ -92,7 +92,7 @@ async def test_every_item_exactly_once_across_pages(
     assert all(type(service) is Service for service in services)
     queries = _queries(fake)
     assert len(queries) == 13
-    assert queries[0] == "$orderby=id&$top=100&$skip=0"
+    assert queries[0] == "$orderby=id&$top=100&$skip=0&$count=true"  # the total, once
     assert queries[1] == "$orderby=id&$top=100&$skip=100"
     assert queries[-1] == "$orderby=id&$top=100&$skip=1200"
 
@@ -100,13 +100,29 @@ async def test_every_item_exactly_once_across_pages(
 async def test_a_full_last_page_costs_one_empty_request(
     fake: FakeFlinkey, client: FlinkeyClient
 ) -> None:
-    """With exactly 12 full pages, the 13th (empty, so short) request ends the walk."""
+    """With exactly 12 full pages, the 13th (empty, so short) request ends the walk.
+
+    Rows added at the end during the walk are still seen: the count is a floor, not a stop.
+    """
     ids = _fill(fake, 1_200)
     services = [service async for service in client.services.iterate(page_size=100)]
     assert [service.id for service in services] == ids
     assert _queries(fake)[-2:] == [
         "$orderby=id&$top=100&$skip=1100",
         "$orderby=id&$top=100&$skip=1200",
+    ]
+
+
+async def test_without_a_server_count_a_short_page_is_the_last(
+    fake: FakeFlinkey, client: FlinkeyClient
+) -> None:
+    """A server that sends no count: the walk ends on the first short (here: empty) page."""
+    ids = _fill(fake, 1_200)
+    pager = client.services.iterate(Query().count(False), page_size=100)
+    assert [service.id async for service in pager] == ids
+    assert _queries(fake)[-2:] == [
+        "$orderby=id&$top=100&$skip=1100&$count=false",
+        "$orderby=id&$top=100&$skip=1200&$count=false",
     ]
 
 
@@ -119,7 +135,7 @@ async def test_no_orderby_orders_by_id_and_logs_it(
     data.services = dict(reversed(data.services.items()))  # the server's own order differs
     services = [service async for service in client.services.iterate()]
     assert [service.id for service in services] == [101, 102, 103, 104, 105]
-    assert _queries(fake) == ["$orderby=id&$top=100&$skip=0"]
+    assert _queries(fake) == ["$orderby=id&$top=100&$skip=0&$count=true"]
     assert any("ordering by id" in record.getMessage() for record in caplog.records)
 
 
@@ -136,7 +152,7 @@ async def test_caller_filter_orderby_top_skip_are_kept(
     services = [service async for service in pager]
     assert services == expected
     assert _queries(fake) == [
-        "$filter=isTerminated%20eq%20false&$orderby=name%20desc&$top=100&$skip=10",
+        "$filter=isTerminated%20eq%20false&$orderby=name%20desc&$top=100&$skip=10&$count=true",
         "$filter=isTerminated%20eq%20false&$orderby=name%20desc&$top=100&$skip=110",
         "$filter=isTerminated%20eq%20false&$orderby=name%20desc&$top=50&$skip=210",
     ]
@@ -149,7 +165,10 @@ async def test_caller_top_beyond_the_data_stops_on_the_short_page(
     ids = _fill(fake, 150)
     services = [x async for x in client.services.iterate(Query().skip(20).top(500), page_size=100)]
     assert [service.id for service in services] == ids[20:]
-    assert _queries(fake) == ["$orderby=id&$top=100&$skip=20", "$orderby=id&$top=100&$skip=120"]
+    assert _queries(fake) == [
+        "$orderby=id&$top=100&$skip=20&$count=true",
+        "$orderby=id&$top=100&$skip=120",
+    ]
 
 
 async def test_select_gives_partial_services(fake: FakeFlinkey, client: FlinkeyClient) -> None:
@@ -161,7 +180,7 @@ async def test_select_gives_partial_services(fake: FakeFlinkey, client: FlinkeyC
     assert [service.id for service in services] == ids
     assert services[0] == PartialService(id=BASE, name=f"Service {BASE}")
     assert services[0].is_terminated is UNSET
-    assert _queries(fake)[0] == "$select=id,name&$orderby=id&$top=100&$skip=0"
+    assert _queries(fake)[0] == "$select=id,name&$orderby=id&$top=100&$skip=0&$count=true"
 
 
 async def test_select_without_id_also_selects_id(fake: FakeFlinkey, client: FlinkeyClient) -> None:
@@ -174,7 +193,7 @@ async def test_select_without_id_also_selects_id(fake: FakeFlinkey, client: Flin
         (BASE + 1, False, UNSET),
         (BASE + 2, True, UNSET),
     ]
-    assert _queries(fake) == ["$select=isTerminated,id&$orderby=name&$top=100&$skip=0"]
+    assert _queries(fake) == ["$select=isTerminated,id&$orderby=name&$top=100&$skip=0&$count=true"]
 
 
 async def test_count_envelope_is_paged_too(fake: FakeFlinkey, client: FlinkeyClient) -> None:
@@ -191,7 +210,7 @@ async def test_max_items_caps_the_walk(fake: FakeFlinkey, client: FlinkeyClient)
     services = [service async for service in client.services.iterate(max_items=250)]
     assert [service.id for service in services] == ids[:250]
     assert _queries(fake) == [
-        "$orderby=id&$top=100&$skip=0",
+        "$orderby=id&$top=100&$skip=0&$count=true",
         "$orderby=id&$top=100&$skip=100",
         "$orderby=id&$top=50&$skip=200",
     ]
@@ -205,7 +224,7 @@ async def test_max_items_and_top_take_the_smaller(fake: FakeFlinkey, client: Fli
     fake.requests.clear()
     pager = client.services.iterate(Query().top(500), max_items=30)
     assert [service.id async for service in pager] == ids[:30]
-    assert _queries(fake) == ["$orderby=id&$top=30&$skip=0"]
+    assert _queries(fake) == ["$orderby=id&$top=30&$skip=0&$count=true"]
 
 
 async def test_zero_items_sends_nothing(fake: FakeFlinkey, client: FlinkeyClient) -> None:
@@ -229,7 +248,7 @@ async def test_a_pager_can_be_walked_again(fake: FakeFlinkey, client: FlinkeyCli
     pager = client.services.iterate(page_size=20)
     assert [x.id async for x in pager] == ids
     assert [x.id async for x in pager] == ids
-    assert len(fake.api_requests()) == 4
+    assert len(fake.api_requests()) == 4  # two pages per walk: the count says where it ends
     assert repr(pager) == "Pager(Query(''), page_size=20, max_items=None)"
 
 
@@ -238,7 +257,7 @@ async def test_empty_result_is_one_request(fake: FakeFlinkey, client: FlinkeyCli
     fake.store.customer(1).services.clear()
     assert [x async for x in client.services.iterate()] == []
     assert [page async for page in client.services.iterate().pages()] == []
-    assert _queries(fake) == ["$orderby=id&$top=100&$skip=0"] * 2
+    assert _queries(fake) == ["$orderby=id&$top=100&$skip=0&$count=true"] * 2
 
 
 async def test_break_sends_no_further_requests(fake: FakeFlinkey, client: FlinkeyClient) -> None:
@@ -314,7 +333,7 @@ async def test_server_ignoring_top_loses_nothing(
     assert [len(page) for page in pages] == [TOTAL]
     assert [service.id for page in pages for service in page] == ids
     assert _queries(ignoring_top) == [
-        "$orderby=id&$top=100&$skip=0",
+        "$orderby=id&$top=100&$skip=0&$count=true",
         "$orderby=id&$top=100&$skip=1234",
     ]
     assert any("returned 1234 items for $top=100" in r.getMessage() for r in caplog.records)
@@ -336,7 +355,7 @@ async def test_server_ignoring_skip_stops_without_duplicates(ignoring_skip: Fake
         services = [x async for x in client.services.iterate(page_size=100)]
     assert [service.id for service in services] == ids[:100]
     assert _queries(ignoring_skip) == [
-        "$orderby=id&$top=100&$skip=0",
+        "$orderby=id&$top=100&$skip=0&$count=true",
         "$orderby=id&$top=100&$skip=100",
     ]
 
@@ -351,7 +370,7 @@ async def test_a_failing_page_raises_and_can_be_retried(
     with pytest.raises(ServerError):
         await anext(pages)
     assert [x.id for x in await anext(pages)] == ids[:100]
-    assert _queries(fake)[:2] == ["$orderby=id&$top=100&$skip=0"] * 2
+    assert _queries(fake)[:2] == ["$orderby=id&$top=100&$skip=0&$count=true"] * 2
 
 
 async def test_timeout_and_max_retries_apply_to_each_page(
@@ -419,3 +438,53 @@ async def test_no_customer_id_fails_before_any_request(fake: FakeFlinkey) -> Non
 async def test_pager_is_exported() -> None:
     """Pager is public and presented as flinkey_async.Pager."""
     assert Pager.__module__ == "flinkey_async"
+
+
+class _CappingFake(FakeFlinkey):
+    """A fake server that sends at most `cap` rows per page, whatever $top asks."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__()
+        self.cap = cap
+
+    def evaluate(self, request: web.Request, rows: Any, *, entity: type[Any] | None = None) -> Any:
+        result = super().evaluate(request, rows, entity=entity)
+        if isinstance(result, dict):
+            return {**result, "value": result["value"][: self.cap]}
+        return result[: self.cap] if isinstance(result, list) else result
+
+
+async def test_a_server_capping_pages_does_not_end_the_walk_early() -> None:
+    """Pages shorter than asked are not the last while the server's count says more remain."""
+    async with _CappingFake(40) as capping, capping.client() as client:
+        ids = _fill(capping, 250)
+        assert [x.id async for x in client.services.iterate(page_size=100)] == ids
+        assert _queries(capping)[:3] == [
+            "$orderby=id&$top=100&$skip=0&$count=true",
+            "$orderby=id&$top=100&$skip=40",
+            "$orderby=id&$top=100&$skip=80",
+        ]
+        assert len(_queries(capping)) == 7  # 6 x 40 + 10, then the short page past the count
+
+
+class _AlternatingFake(FakeFlinkey):
+    """Two replicas behind a balancer, both ignoring $skip: pages A, B, A, B, ..."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def evaluate(self, request: web.Request, rows: Any, *, entity: type[Any] | None = None) -> Any:
+        self.calls += 1
+        start = 0 if self.calls % 2 else 100
+        return rows[start : start + 100] if isinstance(rows, list) else rows
+
+
+async def test_alternating_pages_end_the_walk_without_duplicates() -> None:
+    """A server alternating two pages yields each item once and stops (it used to loop)."""
+    async with _AlternatingFake() as alternating, alternating.client() as client:
+        ids = _fill(alternating, 1_000)
+        async with asyncio.timeout(10):  # the old guard looped here forever
+            seen = [x.id async for x in client.services.iterate(Query().count(False))]
+        assert seen == ids[:200]
+        assert len(alternating.api_requests()) == 3

@@ -38,10 +38,12 @@ def test_version_is_exposed() -> None:
 
 
 def test_importing_the_package_does_not_import_aiohttp() -> None:
-    """aiohttp loads with the client, not with the package (light CLI help, webhook receivers)."""
+    """aiohttp loads when a client is built, not with the package or the registry (CLI help)."""
     code = (
-        "import sys, flinkey_async, flinkey_async.models; "
+        "import sys, flinkey_async, flinkey_async.models, flinkey_async._registry; "
         "assert 'aiohttp' not in sys.modules; "
-        "flinkey_async.FlinkeyClient; assert 'aiohttp' in sys.modules"
+        "flinkey_async.FlinkeyClient; assert 'aiohttp' not in sys.modules; "
+        "flinkey_async.FlinkeyClient(api_key='k', username='u', password='p'); "
+        "assert 'aiohttp' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

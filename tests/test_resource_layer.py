@@ -99,7 +99,7 @@ async def test_request_reads_any_endpoint(client: FlinkeyClient, fake: FakeFlink
     assert fake.requests[-1].headers["Customer-ID"] == "1"
     with pytest.raises(APIError) as info:
         await client.request("get", "brands/BMW Mini/keys")
-    assert info.value.status == 404
+    assert (info.value.status, info.value.message) == (400, "Invalid brand provided.")
     assert fake.requests[-1].raw_path == "/v3/brands/BMW%20Mini/keys"
 
 

@@ -14,13 +14,12 @@ from flinkey_async import (
     ResponseDecodeError,
     Service,
 )
-from flinkey_async.testing import (
+from flinkey_async._resources.services import (
     MSG_PRODUCT_NOT_FOUND,
     MSG_PRODUCT_SERVICE_NOT_FOUND,
     MSG_SERVICE_NOT_FOUND,
-    FakeFlinkey,
-    Fault,
 )
+from flinkey_async.testing import FakeFlinkey, Fault
 
 
 async def test_list_returns_every_service_of_the_customer(client: FlinkeyClient) -> None:

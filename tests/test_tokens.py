@@ -107,8 +107,11 @@ async def test_token_endpoint_5xx_is_not_retried(fake: FakeFlinkey) -> None:
     assert len(fake.token_requests()) == 1
 
 
-async def test_token_is_renewed_before_it_expires(fake: FakeFlinkey) -> None:
+async def test_token_is_renewed_before_it_expires(
+    fake: FakeFlinkey, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A token is renewed at expiry - min(60 s, lifetime/2), so no call sees a 401."""
+    monkeypatch.setattr("flinkey_async._auth.MIN_TOKEN_LIFETIME", 1.0)  # the floor, lowered
     fake.schedule_token_lifetimes(1)  # expires_in "1": renewed after 0.5 s
     async with fake.client() as client:
         await client.services.list()

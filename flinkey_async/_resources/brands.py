@@ -1,11 +1,16 @@
 """The keyfob catalogue: car brands, and which key (and box) fits each brand."""
 
+from typing import Final
+
 import attrs
 
 from .._collection import Collection
 from .._fields import Field, HasFields, _FieldsBase
 from .._model import UNSET, UnsetType
 from .._nested import Nested
+
+MSG_INVALID_BRAND: Final = "Invalid brand provided."
+"""The documented 400 of GET /brands/{brand}/keys for a brand flinkey does not know."""
 
 
 @attrs.frozen

@@ -1,8 +1,20 @@
 """Installing a product (a box) into a car, and uninstalling it."""
 
-from typing import Unpack
+from typing import Final, Unpack
 
 from .._links import InstallArgs, InstallationRequest, ProductLinks
+
+# The refusals flinkey documents for PUT /installations (400, 404, 409).
+MSG_NO_CAR_ID: Final = "Couldn't install product into car. No valid carId provided."
+MSG_NO_PRODUCT_REF: Final = (
+    "Couldn't install product into car. No valid productId, serialNumber or uniqueId provided."
+)
+MSG_PRODUCT_REF_NOT_FOUND: Final = (
+    "Unable to find a product for the given productId, serialNumber or uniqueId."
+)
+MSG_ALREADY_INSTALLED: Final = "The product is already installed into a car."
+MSG_NO_SERVICE: Final = "The product has no service assigned."
+MSG_SAME_TYPE: Final = "There is already installed a product of the same type in the car."
 
 
 class Installations(ProductLinks):

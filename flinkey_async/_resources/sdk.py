@@ -1,11 +1,16 @@
 """Tokens for flinkey's mobile app SDK, issued to one user of one customer."""
 
+from typing import Final
+
 import attrs
 
 from .._endpoint import Endpoints, write_route
 from .._errors import ResponseDecodeError
 from .._secret import Secret, as_secret
 from .._validate import check_id
+
+MSG_INVALID_SDK_REQUEST: Final = "Invalid combination of customerId, sdkKey and userId."
+"""The documented 400 of POST /sdk/token."""
 
 
 @attrs.frozen
@@ -39,6 +44,7 @@ class Sdk(Endpoints):
         """Return the ``id_token`` (a JWT) for a user; ``customer_id`` defaults to the client's."""
         user = check_id(user_id, "user_id")
         key = as_secret(sdk_key, "sdk_key")
+        del sdk_key  # a plain str in this frame would show in tracebacks with locals
         customer = self._scope.customer_id if customer_id is None else customer_id
         if customer is None:
             raise ValueError("no customer_id: pass customer_id= to FlinkeyClient or to this call")

@@ -1,54 +1,44 @@
-"""The fake server's $filter evaluator: odata-query parses, this walks the tree over a row."""
+"""The fake server's $filter evaluator: odata-query parses, this walks the tree over a row.
+
+The walk uses an explicit stack, so no filter, however deep, can exhaust Python's recursion
+limit; oversized literals and nesting are refused with 400 before they can cost anything.
+"""
 
 from __future__ import annotations
 
-import operator
-import re
-import uuid
-from collections.abc import Callable, Collection
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, Final
 
 import attrs
+
+from ._values import ODataError, call, compare, parse_duration
 
 JSON = dict[str, Any]
 MISSING_PARSER: Final = (
     "The fake flinkey server needs the 'odata-query' package to evaluate $filter and "
     "$orderby: pip install 'flinkey-async[testing]'"
 )
-_DURATION: Final = re.compile(r"(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?")
-_COMPARE: Final[dict[str, Callable[[Any, Any], bool]]] = {
-    "Eq": operator.eq,
-    "NotEq": operator.ne,
-    "Lt": operator.lt,
-    "LtE": operator.le,
-    "Gt": operator.gt,
-    "GtE": operator.ge,
-}
-_DATE_PARTS: Final = ("year", "month", "day", "hour", "minute", "second")
-
-
-class ODataError(Exception):
-    """A query the fake refuses: 400 like ASP.NET Core OData, or 501 for what it lacks."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+MAX_DEPTH: Final = 800
+"""Nesting refused beyond this depth (Microsoft.OData's default FilterLimit/OrderByLimit)."""
+MSG_TOO_DEEP: Final = (
+    "The query specified in the URI is not valid. Recursion depth exceeded allowed limit."
+)
+_MAX_DIGITS: Final = 40
 
 
 @attrs.frozen
 class Entity:
-    """The rows' type: its name (for messages) and its wire property names.
+    """The rows' type: its name (for messages), wire property names, and complex properties.
 
     ``extra`` lists further names (keys a test seeded into the rows); it is only called for a
     name the model does not have, so large collections are not scanned on every request.
+    ``nested`` holds the entity of each property whose value is an object (``keyForm``).
     """
 
     name: str
     properties: Collection[str]
     extra: Callable[[], Collection[str]] = tuple
+    nested: Mapping[str, Entity] = attrs.field(factory=dict)
 
     def check(self, name: str) -> str:
         """Return a known property name, or raise the error ASP.NET Core OData gives."""
@@ -59,8 +49,35 @@ class Entity:
             )
         return name
 
+    def part(self, name: str) -> Entity:
+        """Return the entity of a complex property, or refuse a path through a plain one."""
+        nested = self.nested.get(self.check(name))
+        if nested is None:
+            # The fake's wording: flinkey's answer to a path through a plain property is unknown.
+            raise ODataError(
+                "The query specified in the URI is not valid. "
+                f"The property '{name}' on type 'Flinkey.{self.name}' has no properties."
+            )
+        return nested
+
+
+def check_depth(text: str) -> None:
+    """Refuse parentheses nested deeper than MAX_DEPTH (outside string literals)."""
+    depth, quoted = 0, False
+    for char in text:
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ODataError(MSG_TOO_DEEP)
+        elif not quoted and char == ")":
+            depth -= 1
+
 
 def parse_filter(text: str) -> Any:
+    """Parse a $filter (or $orderby) expression with odata-query, refusing what it cannot."""
+    check_depth(text)
     try:
         from odata_query import exceptions
         from odata_query.grammar import ODataLexer, ODataParser
@@ -73,22 +90,55 @@ def parse_filter(text: str) -> Any:
 
 
 def matches(node: Any, row: JSON, entity: Entity) -> bool:
+    """Whether a row passes a parsed $filter."""
     result = evaluate(node, row, entity)
     if result is not None and not isinstance(result, bool):
         raise ODataError("The $filter expression must evaluate to a single boolean value.")
     return result is True
 
 
-def evaluate(node: Any, row: JSON, entity: Entity) -> Any:
+def evaluate(root: Any, row: JSON, entity: Entity) -> Any:
+    """Return the value of a parsed expression for one row (children first, on a stack)."""
+    values: list[Any] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        children = _children(node)
+        if children and not ready:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(children))
+            continue
+        args = values[len(values) - len(children) :] if children else []
+        del values[len(values) - len(children) :]
+        values.append(_apply(node, args, row, entity))
+    return values[0]
+
+
+def _children(node: Any) -> list[Any]:
     from odata_query import ast
 
-    kind = type(node).__name__
-    if isinstance(node, ast.Identifier):
-        if not node.namespace and node.name in ("NaN", "INF"):
-            return float(node.name.lower())  # odata-query lexes these as names
-        if node.namespace:
-            raise ODataError(f"Unknown name '{_dotted(node)}'.")
-        return row.get(entity.check(node.name))
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.BoolOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.Compare):
+        if isinstance(node.comparator, ast.In):
+            return [node.left, *getattr(node.right, "val", [])]
+        return [node.left, node.right]
+    if isinstance(node, ast.Call):
+        return list(node.args)
+    return []
+
+
+def _apply(node: Any, args: list[Any], row: JSON, entity: Entity) -> Any:
+    from odata_query import ast
+
+    if isinstance(node, ast.Identifier | ast.Attribute):
+        return _property(node, row, entity)
+    if isinstance(node, ast.Integer | ast.Float) and len(node.val) > _MAX_DIGITS:
+        raise ODataError(
+            f"The query specified in the URI is not valid. '{node.val[:20]}...' is out of range."
+        )
     if isinstance(node, ast.Duration):
         return parse_duration(node.val)
     if isinstance(node, ast.Float):
@@ -96,27 +146,50 @@ def evaluate(node: Any, row: JSON, entity: Entity) -> Any:
     if isinstance(node, ast.Null | ast.Integer | ast.Boolean | ast.String | ast.GUID):
         return node.py_val
     if isinstance(node, ast.Date | ast.Time | ast.DateTime):
-        return node.py_val
+        try:
+            return node.py_val
+        except (ValueError, OverflowError):
+            raise ODataError(
+                "The query specified in the URI is not valid. "
+                f"'{node.val}' is not a valid date or time."
+            ) from None
     if isinstance(node, ast.UnaryOp):
-        value = evaluate(node.operand, row, entity)
+        (value,) = args
         if isinstance(node.op, ast.Not):
             return None if value is None else not _boolean(value)
         return None if value is None else -value
     if isinstance(node, ast.BoolOp):
-        left = _boolean(evaluate(node.left, row, entity))
-        right = _boolean(evaluate(node.right, row, entity))
+        left, right = (_boolean(arg) for arg in args)
         return (left and right) if isinstance(node.op, ast.And) else (left or right)
     if isinstance(node, ast.Compare):
-        left = evaluate(node.left, row, entity)
+        left, *rest = args
         if isinstance(node.comparator, ast.In):
-            items: list[Any] = getattr(node.right, "val", [])
-            values = [evaluate(item, row, entity) for item in items]
-            return any(_compare("Eq", left, value) for value in values)
-        return _compare(type(node.comparator).__name__, left, evaluate(node.right, row, entity))
+            return any(compare("Eq", left, value) for value in rest)
+        return compare(type(node.comparator).__name__, left, rest[0])
     if isinstance(node, ast.Call):
-        args = [evaluate(arg, row, entity) for arg in node.args]
-        return _call(_dotted(node.func), args)
+        return call(_dotted(node.func), args)
+    kind = type(node).__name__
     raise ODataError(f"The fake flinkey server does not evaluate {kind} nodes.", status=501)
+
+
+def _property(node: Any, row: JSON, entity: Entity) -> Any:
+    """Read a property, or a path through complex properties (``keyForm/name``)."""
+    from odata_query import ast
+
+    path: list[str] = []
+    while isinstance(node, ast.Attribute):
+        path.append(node.attr)
+        node = node.owner
+    if node.namespace:
+        raise ODataError(f"Unknown name '{_dotted(node)}'.")
+    if not path and node.name in ("NaN", "INF"):
+        return float(node.name.lower())  # odata-query lexes these as names
+    path.append(node.name)
+    value: Any = row
+    for name in reversed(path[1:]):
+        entity = entity.part(name)
+        value = value.get(name) if isinstance(value, dict) else None
+    return value.get(entity.check(path[0])) if isinstance(value, dict) else None
 
 
 def _dotted(identifier: Any) -> str:
@@ -129,96 +202,3 @@ def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ODataError("A binary operator with incompatible types was detected.")
     return value
-
-
-def _call(name: str, args: list[Any]) -> Any:
-    if any(arg is None for arg in args):
-        return None
-    if name in ("contains", "startswith", "endswith"):
-        text, part = (_text(arg, name) for arg in args)
-        test = {"contains": str.__contains__, "startswith": str.startswith}.get(name)
-        return (test or str.endswith)(text, part)
-    if name in ("tolower", "toupper"):
-        text = _text(args[0], name)
-        return text.lower() if name == "tolower" else text.upper()
-    if name in _DATE_PARTS:
-        value = _temporal(args[0])
-        if not hasattr(value, name):
-            raise ODataError(f"No function signature for '{name}' matches the argument.")
-        return getattr(value, name)
-    raise ODataError(f"The fake flinkey server does not support the function '{name}'.", 501)
-
-
-def _text(value: Any, function: str) -> str:
-    if not isinstance(value, str):
-        raise ODataError(f"No function signature for '{function}' matches the arguments.")
-    return value
-
-
-def _temporal(value: Any) -> Any:
-    if isinstance(value, str):
-        for parse in (_parse_datetime, date.fromisoformat, time.fromisoformat):
-            try:
-                return parse(value)
-            except ValueError:
-                continue
-    return value
-
-
-def _parse_datetime(text: str) -> datetime:
-    if "T" not in text:
-        raise ValueError(text)
-    parsed = datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _compare(op: str, left: Any, right: Any) -> bool:
-    if left is None or right is None:
-        return _COMPARE[op](left is None, right is None) if op in ("Eq", "NotEq") else False
-    left, right = _coerce(left, right), _coerce(right, left)
-    if _kind(left) != _kind(right):
-        raise ODataError("A binary operator with incompatible types was detected.")
-    return _COMPARE[op](left, right)
-
-
-def _coerce(value: Any, other: Any) -> Any:
-    """Read a JSON string as the type of the literal it is compared with."""
-    if not isinstance(value, str) or isinstance(other, str):
-        return value
-    try:
-        if isinstance(other, datetime):
-            return _parse_datetime(value)
-        if isinstance(other, date):
-            return date.fromisoformat(value)
-        if isinstance(other, time):
-            return time.fromisoformat(value)
-        if isinstance(other, uuid.UUID):
-            return uuid.UUID(value)
-        if isinstance(other, timedelta):
-            return parse_duration(value)
-    except (ValueError, ODataError):
-        pass
-    return value
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float | Decimal):
-        return "number"
-    if isinstance(value, datetime):
-        return "datetime"
-    return type(value).__name__
-
-
-def parse_duration(text: str) -> timedelta:
-    """Return the exact timedelta of an OData duration (days, hours, minutes, seconds)."""
-    match = _DURATION.fullmatch(text)
-    if match is None:
-        raise ODataError(f"'{text}' is not a valid duration (only D, H, M, S are supported).")
-    sign, days, hours, minutes, seconds = match.groups()
-    micros = int(Decimal(seconds or 0) * 1_000_000)
-    delta = timedelta(
-        days=int(days or 0), hours=int(hours or 0), minutes=int(minutes or 0), microseconds=micros
-    )
-    return -delta if sign else delta

@@ -11,8 +11,8 @@ from typing import Any, Self
 
 from yarl import URL
 
-from ._api import API_KEY, PASSWORD, USERNAME
 from ._faults import Fault
+from ._wire import API_KEY, PASSWORD, USERNAME
 
 FIRST_SERVICE_ID = 100_000
 
@@ -20,17 +20,23 @@ FIRST_SERVICE_ID = 100_000
 class FakeFlinkeyProcess:
     """A FakeFlinkey in its own process, for tests and demos where other processes are clients.
 
-    ``services`` generated services (ids from 100000) are added to customer 1. Requests are
-    recorded in that process; ask for them with ``token_requests()``, ``count()`` and
-    ``request_times()``, and script faults with ``add_fault()``.
+    ``services`` generated services (ids from 100000) are added to customer 1. The last
+    ``max_requests`` requests are recorded in that process: ask with ``token_requests()``,
+    ``count()`` and ``request_times()``; script faults with ``add_fault()``.
     """
 
     api_key = API_KEY
     username = USERNAME
     password = PASSWORD
 
-    def __init__(self, *, services: int = 0, token_lifetime: float = 3600) -> None:
-        self._options = {"services": services, "token_lifetime": token_lifetime}
+    def __init__(
+        self, *, services: int = 0, token_lifetime: float = 3600, max_requests: int = 100_000
+    ) -> None:
+        self._options = {
+            "services": services,
+            "token_lifetime": token_lifetime,
+            "max_requests": max_requests,
+        }
         self._conn: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
         self._url: URL | None = None
@@ -134,7 +140,9 @@ def _serve(conn: Connection, options: dict[str, Any]) -> None:
 async def _main(conn: Connection, options: dict[str, Any]) -> None:
     from ._server import FakeFlinkey
 
-    fake = FakeFlinkey(token_lifetime=options["token_lifetime"])
+    fake = FakeFlinkey(
+        token_lifetime=options["token_lifetime"], max_requests=options["max_requests"]
+    )
     if options["services"]:
         fake.store.customer(1).add_many_services(options["services"], start_id=FIRST_SERVICE_ID)
     conn.send(str(await fake.start()))

@@ -4,48 +4,38 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self
 
-import attrs
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from .._client import FlinkeyClient
-from ._api import API_KEY, PASSWORD, USERNAME, FlinkeyApi
+from ._auth import Tokens, authorization, token_endpoint
 from ._faults import FaultPlan
-from ._store import FakeStore, seeded_store
+from ._handlers import add_routes
+from ._odata import apply_to_list, apply_to_one, entity_of
+from ._recording import DEFAULT_MAX_REQUESTS, RecordedRequest, RequestLog
+from ._seed import seeded_store
+from ._store import FakeStore
+from ._values import ODataError
+from ._webhooks import WebhookSender
+from ._wire import API_KEY, PASSWORD, SDK_KEY, USERNAME, Refusal
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-@attrs.frozen
-class RecordedRequest:
-    """One request as it arrived: method, raw path with query string, headers, body, time."""
+class FakeFlinkey:
+    """The flinkey API v3 in memory, served on loopback: every documented endpoint, with state.
 
-    method: str
-    raw_path: str
-    headers: CIMultiDictProxy[str]
-    body: bytes
-    received: float = attrs.field(factory=time.monotonic, eq=False)
-
-    @property
-    def path(self) -> str:
-        """The raw path without the query string."""
-        return self.raw_path.split("?", 1)[0]
-
-    @property
-    def raw_query_string(self) -> str:
-        """The query string exactly as sent (still percent-encoded)."""
-        return self.raw_path.partition("?")[2]
-
-
-class FakeFlinkey(FlinkeyApi):
-    """The flinkey API v3 (token + Services endpoints) in memory, served on loopback."""
+    ``store`` holds the data (seeded with demo rows unless given), ``customers`` the ids the
+    API manager may act for (default: every customer of the store), ``requests`` the most
+    recent ``max_requests`` requests, ``faults`` scripted failures, ``webhooks`` the receiver
+    of assignment webhooks, ``sdk_key`` the key POST /sdk/token accepts.
+    """
 
     def __init__(
         self,
@@ -53,25 +43,28 @@ class FakeFlinkey(FlinkeyApi):
         api_key: str = API_KEY,
         username: str = USERNAME,
         password: str = PASSWORD,
-        customers: tuple[int, ...] | None = None,
+        customers: Iterable[int] | None = None,
         token_lifetime: float = 3600,
         store: FakeStore | None = None,
+        sdk_key: str = SDK_KEY,
+        max_requests: int = DEFAULT_MAX_REQUESTS,
     ) -> None:
         self.api_key = api_key
         self.username = username
         self.password = password
         self.token_lifetime = token_lifetime
-        self._next_lifetimes: list[float] = []
+        self.sdk_key = sdk_key
         self.store = seeded_store() if store is None else store
-        # The customers the API manager may act for (default: every customer in the store).
-        self.customers = set(self.store.customers if customers is None else customers)
-        self.requests: list[RecordedRequest] = []
+        if customers is None:
+            customers = (*self.store.customers, *self.store.table("customers"))
+        self.customers = set(customers)
+        self.requests = RequestLog(maxlen=max_requests)
         self.faults = FaultPlan()
+        self.webhooks = WebhookSender()
+        self.tokens = Tokens()
         self.manager_known = True
         self.in_flight = 0
         self.max_in_flight = 0
-        self._tokens: dict[str, float] = {}
-        self._issued: list[str] = []
         self._runner: web.AppRunner | None = None
         self._url: URL | None = None
         self.app = self._make_app()
@@ -104,7 +97,8 @@ class FakeFlinkey(FlinkeyApi):
         return self._url
 
     async def close(self) -> None:
-        """Stop serving."""
+        """Stop serving (after the webhooks already sent were delivered or failed)."""
+        await self.webhooks.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -154,11 +148,15 @@ class FakeFlinkey(FlinkeyApi):
 
     def expire_tokens(self) -> None:
         """Make every issued token invalid at once (the client learns it from a 401)."""
-        self._tokens.clear()
+        self.tokens.expiry.clear()
 
     def issued_tokens(self) -> list[str]:
         """Every access token this server has issued, oldest first."""
-        return list(self._issued)
+        return list(self.tokens.issued)
+
+    def token_valid(self, token: str) -> bool:
+        """Whether a bearer token was issued here and has not expired."""
+        return self.tokens.valid(token)
 
     def schedule_token_lifetimes(self, *seconds: float) -> None:
         """Give the next tokens these lifetimes, in order (expires_in is rounded up to whole s).
@@ -168,12 +166,13 @@ class FakeFlinkey(FlinkeyApi):
         """
         if any(not 0 < s < float("inf") for s in seconds):
             raise ValueError("token lifetimes must be positive, finite numbers of seconds")
-        self._next_lifetimes.extend(seconds)
+        self.tokens.scheduled.extend(seconds)
 
     def count(self, path: str | None = None, *, method: str | None = None) -> int:
-        """How many requests (attempts) arrived, optionally only to a path and/or method.
+        """How many of the recorded requests went to a path and/or used a method.
 
-        path is the full path ("/v3/services"); the query string is ignored.
+        path is the full path ("/v3/services"); the query string is ignored. Only the last
+        ``max_requests`` requests are kept: ``requests.total`` counts every one.
         """
         return sum(
             1
@@ -189,27 +188,40 @@ class FakeFlinkey(FlinkeyApi):
         """The recorded requests other than token requests."""
         return [r for r in self.requests if not r.path.endswith("/oauth2/token")]
 
+    def evaluate(self, request: web.Request, rows: Any, *, entity: type[Any] | None = None) -> Any:
+        """Apply the request's OData options to a list of rows (or to one row: $select only).
+
+        A query the real API would refuse answers 400 with ASP.NET Core OData's wording; one
+        the fake cannot evaluate answers 501. Hostile input (huge numbers, deep nesting) is a
+        400, never a 500.
+        """
+        raw_query = request.rel_url.raw_query_string
+        if not raw_query:
+            return rows
+        shape = entity_of(entity, rows if isinstance(rows, list) else [rows])
+        try:
+            if isinstance(rows, list):
+                return apply_to_list(raw_query, rows, shape)
+            return apply_to_one(raw_query, rows, shape)
+        except ODataError as exc:
+            raise Refusal(exc.status, exc.message) from None
+        except (ValueError, OverflowError, RecursionError):
+            raise Refusal(400, "The query specified in the URI is not valid.") from None
+
     # -- the application ---------------------------------------------------------------------
 
     def _make_app(self) -> web.Application:
-        app = web.Application(middlewares=[self._record, self._inject_faults])
+        app = web.Application()
         app.router.add_post("/v3/oauth2/token", self._token)
-        app.router.add_get("/v3/services", self._list_services)
-        app.router.add_get("/v3/services/{service_id:\\d+}", self._get_service)
-        app.router.add_get("/v3/services/{service_id:\\d+}/products", self._get_product)
+        routes = add_routes(app, self)
+        app.middlewares.extend([self._record, self._inject_faults, authorization(self, routes)])
         return app
 
     @web.middleware
     async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         body = await request.read()
-        self.requests.append(
-            RecordedRequest(
-                request.method,
-                request.raw_path,
-                CIMultiDictProxy(CIMultiDict(request.headers)),
-                body,
-            )
-        )
+        headers = CIMultiDictProxy(CIMultiDict(request.headers))
+        self.requests.append(RecordedRequest(request.method, request.raw_path, headers, body))
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -223,6 +235,9 @@ class FakeFlinkey(FlinkeyApi):
         if fault is None:
             return await handler(request)
         return await fault.apply(request, handler)
+
+    async def _token(self, request: web.Request) -> web.Response:
+        return await token_endpoint(self, request)
 
 
 def _serve_forever(loop: asyncio.AbstractEventLoop, started: threading.Event) -> None:

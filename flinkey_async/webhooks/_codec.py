@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, Final, NoReturn, TypeVar
 
 import attrs
 from cattrs import Converter
 from cattrs.errors import AttributeValidationNote, ClassValidationError
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from .._convert import make_converter
+from .._hooks import json_type, strict_int
+from .._model import wire_names
 from ._errors import WebhookBodyTooLargeError, WebhookJSONError, WebhookPayloadError
 from ._events import EVENT_CLASSES, AssignmentEvent, WebhookEvent
 
@@ -129,7 +129,7 @@ def structure(data: Any, cls: type[T]) -> T:
     """Structure parsed JSON into an event, or raise WebhookPayloadError naming every problem."""
     if type(data) is not dict:
         raise WebhookPayloadError(
-            f"the webhook body is not a payload: $: expected an object, got {_json_type(data)}",
+            f"the webhook body is not a payload: $: expected an object, got {json_type(data)}",
             json_path="$",
         )
     try:
@@ -154,7 +154,7 @@ def _problems(exc: ClassValidationError, cls: type[Any]) -> list[tuple[str, str]
             ),
             None,
         )
-        path = f"$.{_camel(name)}" if name else "$"
+        path = f"$.{wire_names(cls)[name]}" if name is not None and name in names else "$"
         # Only this module's own messages are shown: they never echo a value from the body.
         reason = "a required field is missing" if isinstance(sub, KeyError) else str(sub)
         found.append((names.index(name) if name in names else -1, path, reason))
@@ -174,71 +174,18 @@ def to_json(event: WebhookEvent) -> bytes:
     return json.dumps(to_wire(event), ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
-    return names.get(type(value), "an array" if isinstance(value, list) else "an object")
-
-
-def _strict_int(value: Any, _: Any) -> int:
-    if type(value) is int:
-        number = value
-    elif type(value) is float and value.is_integer():
-        number = int(value)  # flinkey documents ids as JSON "number"; 7.0 is tolerated
-    else:
-        raise TypeError(f"expected an integer, got {_json_type(value)}")
+def _int32(value: Any, _: Any) -> int:
+    number = strict_int(value, int)
     if not INT32_MIN <= number <= INT32_MAX:
         raise ValueError("expected a 32-bit integer, got one out of range")
     return number
 
 
-def _strict_str(value: Any, _: Any) -> str:
-    if type(value) is str:
-        return value
-    raise TypeError(f"expected a string, got {_json_type(value)}")
-
-
-def _strict_bool(value: Any, _: Any) -> bool:
-    if type(value) is bool:
-        return value
-    raise TypeError(f"expected true or false, got {_json_type(value)}")
-
-
-def _aware_datetime(value: Any, _: Any) -> datetime:
-    if type(value) is not str:
-        raise TypeError(f"expected a date-time string, got {_json_type(value)}")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError("expected an ISO 8601 date-time") from None
-    # flinkey documents date-times in UTC; a value without an offset is read as UTC.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
 def _make_converter() -> Converter:
-    conv = Converter(detailed_validation=True)
-    conv.register_structure_hook(int, _strict_int)
-    conv.register_structure_hook(str, _strict_str)
-    conv.register_structure_hook(bool, _strict_bool)
-    conv.register_structure_hook(datetime, _aware_datetime)
-    conv.register_unstructure_hook(datetime, datetime.isoformat)
-
-    def structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
-        renames = {a.name: override(rename=_camel(a.name)) for a in attrs.fields(cls)}
-        return make_dict_structure_fn(cls, conv, **renames)  # type: ignore[arg-type]
-
-    def unstructure_factory(cls: type[Any]) -> Callable[[Any], Any]:
-        renames = {a.name: override(rename=_camel(a.name)) for a in attrs.fields(cls)}
-        return make_dict_unstructure_fn(cls, conv, **renames)  # type: ignore[arg-type]
-
-    conv.register_structure_hook_factory(attrs.has, structure_factory)
-    conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
+    # The project's one converter factory (camelCase, strict primitives, aware date-times,
+    # every problem collected), with ids held to flinkey's 32 bits.
+    conv = make_converter(detailed_validation=True)
+    conv.register_structure_hook(int, _int32)
     return conv
 
 
