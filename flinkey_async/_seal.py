@@ -40,7 +40,7 @@ class Plain:
         return sealed
 
 
-class Sealed:
+class AesGcm:
     """AES-256-GCM under a key derived (HKDF-SHA256) from the API key and the password."""
 
     def __init__(self, api_key: Secret, password: Secret, context: str) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from ._auth import Token
 from ._errors import APIError, RateLimitError, ServerError
 from ._retry import COOLDOWN_STATUSES
-from ._seal import Codec, Plain, Sealed, key_id
+from ._seal import AesGcm, Codec, Plain, key_id
 from ._secret import Secret
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class Shared:
         self.options = store.options
         self.token_key = key_id(api_key, "token", base_url, username)
         self.cooldown_key = key_id(api_key, "cooldown", base_url)
-        self._codec: Codec = Plain() if store.local else Sealed(api_key, password, self.token_key)
+        self._codec: Codec = Plain() if store.local else AesGcm(api_key, password, self.token_key)
         self._clock = clock
         self._share = random.random()  # this process's point in the refresh jitter window
         self._issued: tuple[Token, str] | None = None
