@@ -36,11 +36,7 @@ RECENT_TOKENS: Final = 4
 
 
 class Engine:
-    """Sends requests for a client and every view of it (shared session, token and cooldown).
-
-    With a ``shared`` store, the token and the cooldown are also shared with every other
-    client (and process) using that store.
-    """
+    """Sends requests for a client and its views; ``shared``: token and cooldown in a store."""
 
     cooldown_type: type[Cooldown] = Cooldown
 
@@ -119,10 +115,7 @@ class Engine:
         body: Body = None,
         template: str | None = None,
     ) -> RawResponse:
-        """Send with retries, all within one deadline of `seconds`; return the 2xx response.
-
-        ``template`` (the route, ``/services/{serviceId}``) is for tracing; unused here.
-        """
+        """Send with retries, all within one deadline of `seconds`; return the 2xx response."""
         session = self.session()
         shared = self.shared
         task = _current_task()
@@ -261,7 +254,10 @@ class Engine:
     async def _fetch_shared(self) -> Token:
         """Take the token from the shared store, or renew it there (one process at a time)."""
         assert self.shared is not None
-        return await self.shared.fetch_token(self._fetch_token)
+        token = await self.shared.fetch_token(self._fetch_token)
+        if token.value not in self._recent:  # kept, so an echo of it is still redacted
+            self._recent.append(token.value)
+        return token
 
     async def _fetch_token(self) -> Token:
         """Run the password grant (the TokenManager makes sure only one runs at a time)."""
