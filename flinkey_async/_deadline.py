@@ -15,6 +15,8 @@ from types import TracebackType
 from typing import Final
 
 RESOLUTION: Final = 0.01
+COMPACT_AT: Final = 1024
+"""Finished slots kept queued at most (beyond twice the live ones) before the heap is rebuilt."""
 
 
 class Watchdog:
@@ -49,6 +51,14 @@ class Watchdog:
             members.discard(deadline)
             if not members:
                 del self._slots[deadline.slot]
+                if len(self._due) > COMPACT_AT + 2 * len(self._slots):
+                    self._compact()
+
+    def _compact(self) -> None:
+        """Forget the queued slots whose calls all finished (long timeouts would pile them up)."""
+        self._due = list(self._slots)
+        heapq.heapify(self._due)
+        self._queued = set(self._due)
 
     def _schedule(self, loop: asyncio.AbstractEventLoop, slot: int) -> None:
         if self._handle is not None:

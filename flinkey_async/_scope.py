@@ -82,9 +82,17 @@ class Scope:
         return URL(f"{text}?{query_string}" if query_string else text, encoded=True)
 
     async def send(
-        self, method: str, url: URL, settings: Settings, body: Any = None
+        self,
+        method: str,
+        url: URL,
+        settings: Settings,
+        body: Any = None,
+        template: str | None = None,
     ) -> RawResponse:
-        """Send a call (a JSON value or a request model as the body) and return its 2xx response."""
+        """Send a call (a JSON value or a request model as the body); return its 2xx response.
+
+        ``template`` is the route (``/cars/{carId}/events``) that names the call's span.
+        """
         return await self.engine.call(
             method,
             url,
@@ -92,6 +100,7 @@ class Scope:
             settings.seconds,
             settings.policy,
             None if body is None else encode(body),
+            template,
         )
 
 

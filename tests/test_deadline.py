@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from flinkey_async._deadline import RESOLUTION, Watchdog
+from flinkey_async._deadline import COMPACT_AT, RESOLUTION, Watchdog
 
 
 async def test_expired_deadline_raises_timeout_error() -> None:
@@ -67,3 +67,20 @@ async def test_outside_cancellation_is_not_turned_into_timeout() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     dog.close()
+
+
+async def test_finished_deadlines_do_not_pile_up() -> None:
+    """Under steady traffic with a long timeout, memory stays bounded by the live deadlines."""
+    watchdog = Watchdog()
+    loop = asyncio.get_running_loop()
+    try:
+        for n in range(20_000):  # one finished call per 10 ms slot of a 3,600 s horizon
+            with watchdog.deadline(loop.time() + 3600 + n * RESOLUTION):
+                pass
+        assert watchdog._slots == {}
+        assert len(watchdog._due) <= COMPACT_AT
+        assert watchdog._queued == set(watchdog._due)
+        with pytest.raises(TimeoutError), watchdog.deadline(loop.time() + 0.02):
+            await asyncio.sleep(0.5)  # a new, near deadline still fires after the compaction
+    finally:
+        watchdog.close()

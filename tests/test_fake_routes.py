@@ -31,7 +31,7 @@ from flinkey_async.models import (
     PartialUser,
     PartialUserData,
 )
-from flinkey_async.testing import SDK_KEY, FakeFlinkey
+from flinkey_async.testing import SDK_KEY, FakeFlinkey, Fault
 from flinkey_async.testing._handlers import assumed_not_found, handler_of
 from flinkey_async.testing._special import (
     MSG_GROUP_NOT_FOUND,
@@ -282,3 +282,19 @@ async def test_sdk_token_takes_numeric_strings_and_a_configured_key(fake: FakeFl
 async def test_an_unknown_path_is_a_plain_404(fake: FakeFlinkey) -> None:
     """Paths flinkey does not document are not served."""
     assert (await call(fake, "GET", "managers")).status == 404
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (500, b"Internal server error."),
+        (429, b"Too Many Requests."),
+        (503, b"Service Unavailable."),
+        (204, b""),
+        (599, b""),
+    ],
+)
+def test_a_fault_without_a_body_says_what_its_status_means(status: int, body: bytes) -> None:
+    """Fault(429) no longer carries the 500's "Internal server error." text."""
+    assert Fault(status).body == body
+    assert Fault(status, body="custom").body == "custom"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Callable, Mapping
+from http import HTTPStatus
 
 import attrs
 from aiohttp import web
@@ -26,7 +27,9 @@ class Fault:
     """One scripted answer that replaces, delays, cuts short or drops the real one.
 
     status: the status to answer with; None answers with the real handler's response.
-    body, content_type, headers: the scripted answer (ignored when status is None).
+    body, content_type, headers: the scripted answer (ignored when status is None); the default
+        body is flinkey's "Internal server error." for a 500, the status's reason phrase
+        otherwise ("Too Many Requests."), and empty for a 204.
     delay: seconds to wait first (the client's deadline or cancellation can hit here).
     reset: close the connection without answering (after the delay).
     truncate_to: send the headers with the full Content-Length, then only this many body
@@ -34,7 +37,9 @@ class Fault:
     """
 
     status: int | None = 500
-    body: bytes | str = b"Internal server error."
+    body: bytes | str = attrs.field(
+        default=attrs.Factory(lambda fault: _default_body(fault.status), takes_self=True)
+    )
     content_type: str = "text/plain"
     headers: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
     delay: float = 0.0
@@ -62,6 +67,17 @@ class Fault:
         if self.truncate_to is None:
             return web.Response(status=status, body=body, headers=headers)
         return await _truncated(request, status, headers, body, self.truncate_to)
+
+
+def _default_body(status: int | None) -> bytes:
+    if status == 500:
+        return b"Internal server error."
+    if status is None or status == 204:
+        return b""
+    try:
+        return f"{HTTPStatus(status).phrase}.".encode()
+    except ValueError:
+        return b""
 
 
 def _drop(request: web.Request) -> web.StreamResponse:
