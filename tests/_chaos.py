@@ -116,9 +116,8 @@ class WriteLedger:
 
 @attrs.frozen
 class Drip(Fault):
-    """The real answer, with its body sent in two halves `pause` seconds apart."""
+    """The real answer (whatever `status` says), its body sent in two halves `pause` s apart."""
 
-    status: int | None = None
     pause: float = 0.05
 
     async def apply(self, request: web.Request, handler: Handler) -> web.StreamResponse:
