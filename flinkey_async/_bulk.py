@@ -7,6 +7,8 @@ import copy
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Final, Self, TypeVar, cast
 
+from ._errors import ClientClosedError
+
 T = TypeVar("T")
 NOTE_PREFIX: Final = "while fetching "
 
@@ -56,7 +58,7 @@ async def fetch_many(
     """Fetch each distinct id once, at most ``concurrency`` at a time; outcomes align with ids.
 
     One failure does not cancel the other fetches; cancelling the caller cancels (and awaits)
-    every fetch still running.
+    every fetch still running. A closed client ends the whole call with ClientClosedError.
     """
     unique = dict.fromkeys(ids)
     outcomes: dict[int, T | Exception] = {}
@@ -67,12 +69,14 @@ async def fetch_many(
         for key in pending:
             try:
                 outcomes[key] = await fetch(key)
+            except ClientClosedError:
+                raise  # not one id's outcome: the call ends, as every call does at aclose()
             except Exception as exc:
                 outcomes[key] = _noted(exc, f"{NOTE_PREFIX}{what} {key}")
 
     workers = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, len(unique)))]
     try:
-        await asyncio.gather(*workers)  # workers catch every Exception, so only cancellation
+        await asyncio.gather(*workers)  # workers catch every Exception but ClientClosedError
     except BaseException:
         for task in workers:
             task.cancel()

@@ -33,6 +33,7 @@ from ._retry import (
 )
 from ._scope import CallOptions, Scope
 from ._secret import Secret
+from ._shared import shared_for
 from ._validate import (
     check_base_url,
     check_count,
@@ -47,11 +48,13 @@ from ._validate import (
     settings_from_env,
 )
 from ._version import __version__
+from .otel import OpenTelemetry, instruments_for, traced
 
 if TYPE_CHECKING:
     import aiohttp
 
     from ._engine import Engine
+    from .stores import TokenStore
 
 PRODUCTION_URL: Final = "https://api.flinkey.de/v3"
 UAT_URL: Final = "https://api-uat.flinkey.de/v3"
@@ -95,7 +98,9 @@ class FlinkeyClient:
     cannot have reached flinkey. A 429/503 Retry-After makes every call of this client wait.
     ``connect_timeout`` bounds one attempt's connection set-up and ``read_timeout`` (off unless
     set) each wait for data; bodies above ``max_body_bytes`` are refused. ``base_url`` must be
-    https, except to this machine or with ``allow_insecure_http=True``.
+    https, except to this machine or with ``allow_insecure_http=True``. ``token_store`` shares
+    the token and cooldown with other processes (``flinkey_async.stores``); ``opentelemetry``
+    switches on traces and metrics (``flinkey_async.otel``).
     """
 
     customers = _Attach(Customers)
@@ -135,6 +140,8 @@ class FlinkeyClient:
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         allow_insecure_http: bool = False,
+        token_store: TokenStore | None = None,
+        opentelemetry: bool | OpenTelemetry = False,
     ) -> None:
         # Imported here so that importing this module (the registry, the CLI's --help)
         # does not import aiohttp; only building a client does.
@@ -145,6 +152,8 @@ class FlinkeyClient:
         password_secret = check_credential(password, "password")
         self._username = check_no_control(check_text(username, "username"), "username")
         base = check_base_url(base_url, allow_insecure_http=allow_insecure_http)
+        shared = shared_for(token_store, base, key, username, password_secret)
+        instruments = instruments_for(opentelemetry)
         transport = Transport(
             session,
             connect_timeout=check_seconds(connect_timeout, "connect_timeout"),
@@ -155,6 +164,7 @@ class FlinkeyClient:
             # Connection-pool bounds of the session this client creates (0: no limit).
             limit=check_count(limit, "limit", note=" (0: no limit)"),
             limit_per_host=check_count(limit_per_host, "limit_per_host", note=" (0: no limit)"),
+            trace_configs=() if instruments is None else (instruments.trace_config(),),
         )
         retry = RetryPolicy(
             max_retries=max_retries,
@@ -162,7 +172,7 @@ class FlinkeyClient:
             backoff_max=backoff_max,
             max_retry_after=max_retry_after,
         )
-        self._engine = Engine(
+        self._engine = (Engine if instruments is None else traced(instruments))(
             base_url=base,
             username=self._username,
             password=password_secret,
@@ -175,6 +185,7 @@ class FlinkeyClient:
             timeout=check_seconds(timeout, "timeout"),
             retry=retry,
             max_body_bytes=check_count(max_body_bytes, "max_body_bytes", minimum=1),
+            shared=shared,
         )
         customer = None if customer_id is None else check_id(customer_id, "customer_id")
         self._scope = Scope(self._engine, customer)

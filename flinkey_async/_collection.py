@@ -87,7 +87,7 @@ class Collection(Endpoints, Generic[M, P]):
         settings = self._scope.settings(options, self.scoped)
         counted = check_query(query).count().top(0)
         url = self._scope.url(self.path, counted.to_query_string())
-        response = await self._scope.send("GET", url, settings)
+        response = await self._scope.send("GET", url, settings, None, self.list_template)
         return read_count(response.json(), **response.context())
 
     def _limited(self, query: Query[Any] | None) -> Query[Any] | None:
@@ -99,7 +99,7 @@ class Collection(Endpoints, Generic[M, P]):
 
     async def _page(self, query: Query[Any] | None, settings: Settings) -> ListResult[Any]:
         url = self._scope.url(self.path, query_text(query))
-        response = await self._scope.send("GET", url, settings)
+        response = await self._scope.send("GET", url, settings, None, self.list_template)
         model = self.partial if selects(query) else self.model
         return structure_list(response.json(), model, response)
 
@@ -126,5 +126,6 @@ class PlainCollection(Endpoints, Generic[M]):
     async def list(self, **options: Unpack[CallOptions]) -> ListResult[M]:
         """Return every item."""
         settings = self._scope.settings(options, self.scoped)
-        response = await self._scope.send("GET", self._scope.url(self.path), settings)
+        url = self._scope.url(self.path)
+        response = await self._scope.send("GET", url, settings, None, self.list_template)
         return structure_list(response.json(), self.model, response)

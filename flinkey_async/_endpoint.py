@@ -68,9 +68,15 @@ class Endpoints:
     model: type[Any] = object
     partial: type[Any] = object
     writes: ClassVar[tuple[Route, ...]] = ()
+    list_template: str = "/"
+    """The route of ``path`` (``/cars``, ``/cars/{carId}/events``): it names the call's span."""
+    item_template: str = "/{id}"
+    """The route of one item (``/cars/{carId}``)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        cls.list_template = f"/{cls.path}"
+        cls.item_template = f"/{cls.path}/{{{cls.key}}}"
         for base in cls.__dict__.get("__orig_bases__", ()):
             args = [a for a in get_args(base) if isinstance(a, type)]
             if args:
@@ -102,7 +108,7 @@ class Endpoints:
         """Send a request model as a JSON body to this endpoint's path (checked before I/O)."""
         settings = self._scope.settings(options, self.scoped)
         url = self._scope.url(self.path)
-        return await self._scope.send(method, url, settings, body)
+        return await self._scope.send(method, url, settings, body, self.list_template)
 
 
 def write_route(

@@ -27,6 +27,8 @@ from ._transport import REDIRECT_STATUSES, Body, Transport, exchange, follow_red
 if TYPE_CHECKING:
     import aiohttp
 
+    from ._shared import Shared
+
 JSON_TYPE: Final = "application/json"
 Headers = dict[str, str]
 # Tokens kept (as Secrets) after renewal, so a server echoing an old one is still redacted.
@@ -34,7 +36,9 @@ RECENT_TOKENS: Final = 4
 
 
 class Engine:
-    """Sends requests for a client and every view of it (shared session, token and cooldown)."""
+    """Sends requests for a client and its views; ``shared``: token and cooldown in a store."""
+
+    cooldown_type: type[Cooldown] = Cooldown
 
     def __init__(
         self,
@@ -47,6 +51,7 @@ class Engine:
         timeout: float,
         retry: RetryPolicy,
         max_body_bytes: int,
+        shared: Shared | None = None,
     ) -> None:
         self.base_url = base_url
         self.transport = transport
@@ -59,8 +64,9 @@ class Engine:
         self._secrets = tuple(v for v in static_headers.values() if isinstance(v, Secret))
         self._static = seal(static_headers)
         self._recent: deque[Secret] = deque(maxlen=RECENT_TOKENS)
-        self.tokens = TokenManager(self._fetch_token)
-        self.cooldown = Cooldown(_loop_time, cap=retry.max_retry_after)
+        self.shared = shared
+        self.tokens = TokenManager(self._fetch_token if shared is None else self._fetch_shared)
+        self.cooldown = self.cooldown_type(_loop_time, cap=retry.max_retry_after)
         self._naps = Naps()
         self._watchdog = Watchdog()
         self._calls: set[asyncio.Task[Any]] = set()  # the tasks inside call() now
@@ -99,9 +105,11 @@ class Engine:
         seconds: float,
         policy: RetryPolicy,
         body: Body = None,
+        template: str | None = None,
     ) -> RawResponse:
         """Send with retries, all within one deadline of `seconds`; return the 2xx response."""
         session = self.session()
+        shared = self.shared
         loop = asyncio.get_running_loop()
         task = _current_task(loop)
         cancelling = task.cancelling()
@@ -113,6 +121,8 @@ class Engine:
             with timer:
                 while True:
                     try:
+                        if shared is not None and shared.cooldown_due():
+                            await self._join_cooldown(shared)
                         if self.cooldown.active and self.cooldown.remaining() > 0:
                             await self.cooldown.wait(
                                 deadline,
@@ -121,37 +131,9 @@ class Engine:
                                 url=str(url),
                                 retries_taken=retries,
                             )
-                        # One attempt, written out: this is the path of every call.
-                        token = self.tokens.fresh() or await self.tokens.get()
-                        headers = self._headers(token, customer, body is not None)
-                        overrides = self.transport.overrides
-                        response = await exchange(
-                            session,
-                            method,
-                            url,
-                            headers,
-                            body,
-                            retries + 1,
-                            self._max_body_bytes,
-                            overrides,
+                        response = await self._authorized(
+                            session, method, url, customer, body, retries + 1
                         )
-                        if response.status in REDIRECT_STATUSES:
-                            response = await follow_redirects(
-                                response,
-                                session,
-                                headers,
-                                body,
-                                retries + 1,
-                                self.base_url,
-                                self._max_body_bytes,
-                                overrides,
-                            )
-                        if response.status == 401 and isinstance(
-                            response.error(), InvalidTokenError
-                        ):
-                            response = await self._renewed(
-                                session, method, url, customer, body, retries + 1, token
-                            )
                         if 200 <= response.status < 300:
                             return response
                         raise response.error()
@@ -161,6 +143,8 @@ class Engine:
                             raise _closed_during_call(method, url, retries) from exc
                         if isinstance(exc, APIError):
                             self.cooldown.extend(exc)
+                            if shared is not None:
+                                await self._share_cooldown(shared, exc)
                         delay = policy.delay(exc, retries)
                         if delay is None or _loop_time() + delay >= deadline:
                             raise
@@ -197,7 +181,7 @@ class Engine:
         # Not the task but a future it awaited was cancelled: aiohttp's pool, closing.
         return task.cancelling() <= cancelling
 
-    async def _renewed(
+    async def _authorized(
         self,
         session: aiohttp.ClientSession,
         method: str,
@@ -205,22 +189,43 @@ class Engine:
         customer: str | None,
         body: Body,
         attempt: int,
-        refused: Token,
     ) -> RawResponse:
-        """Replay an attempt whose token the gateway refused, once, with a renewed token."""
-        # The gateway refused the token before the API saw the request: renew it (unless
-        # another call already did) and replay once, writes included.
-        self.tokens.invalidate(refused)
-        token = await self.tokens.get()
-        return await self._send(
-            session,
-            method,
-            url,
-            headers=self._headers(token, customer, body is not None),
-            data=body,
-            attempt=attempt,
-            overrides=self.transport.overrides,
+        """One attempt: token, headers, the exchange (and its redirects), one replay on a 401."""
+        token = self.tokens.fresh() or await self.tokens.get()
+        headers = self._headers(token, customer, body is not None)
+        overrides = self.transport.overrides
+        # transport.send() written out: one coroutine less on the path of every call.
+        response = await exchange(
+            session, method, url, headers, body, attempt, self._max_body_bytes, overrides
         )
+        if response.status in REDIRECT_STATUSES:
+            response = await follow_redirects(
+                response,
+                session,
+                headers,
+                body,
+                attempt,
+                self.base_url,
+                self._max_body_bytes,
+                overrides,
+            )
+        if response.status == 401 and isinstance(response.error(), InvalidTokenError):
+            # The gateway refused the token before the API saw the request: renew it (unless
+            # another call already did) and replay once, writes included.
+            self.tokens.invalidate(token)
+            if self.shared is not None:
+                await self.shared.invalidate(token)
+            token = await self.tokens.get()
+            response = await self._send(
+                session,
+                method,
+                url,
+                headers=self._headers(token, customer, body is not None),
+                data=body,
+                attempt=attempt,
+                overrides=overrides,
+            )
+        return response
 
     def _headers(self, token: Token, customer: str | None, has_body: bool) -> Sealed[Headers]:
         """Return the request headers for a token and customer (built per call, sealed)."""
@@ -230,6 +235,26 @@ class Engine:
         if has_body:
             plain["Content-Type"] = JSON_TYPE
         return Sealed(plain)
+
+    async def _join_cooldown(self, shared: Shared) -> None:
+        """Adopt the cooldown another process of the fleet was asked to keep."""
+        cause = await shared.shared_cooldown()
+        if cause is not None:
+            self.cooldown.extend(cause)
+
+    async def _share_cooldown(self, shared: Shared, exc: APIError) -> None:
+        """Make the fleet keep a 429/503 cooldown this client keeps (within max_retry_after)."""
+        wait = exc.retry_after
+        if wait is not None and wait <= self.retry.max_retry_after:
+            await shared.publish_cooldown(exc, wait)  # only a 429/503 is shared
+
+    async def _fetch_shared(self) -> Token:
+        """Take the token from the shared store, or renew it there (one process at a time)."""
+        assert self.shared is not None
+        token = await self.shared.fetch_token(self._fetch_token)
+        if token.value not in self._recent:  # kept, so an echo of it is still redacted
+            self._recent.append(token.value)
+        return token
 
     async def _fetch_token(self) -> Token:
         """Run the password grant (the TokenManager makes sure only one runs at a time)."""

@@ -59,7 +59,7 @@ class Lookup(Endpoints, Generic[M, P]):
         # _get written out (one coroutine less per call).
         path = f"{self.path}/{item_id}"
         url = self._scope.url(path) if query is None else self._scope.url(path, query_text(query))
-        response = await self._scope.send("GET", url, settings)
+        response = await self._scope.send("GET", url, settings, None, self.item_template)
         model = self.partial if selects(query) else self.model
         item: M | P = structure_one(response.json(), model, response)
         return item
@@ -126,7 +126,7 @@ class Lookup(Endpoints, Generic[M, P]):
 
     async def _get(self, item_id: int, query: Query[Any] | None, settings: Settings) -> Any:
         url = self._scope.url(f"{self.path}/{item_id}", query_text(query))
-        response = await self._scope.send("GET", url, settings)
+        response = await self._scope.send("GET", url, settings, None, self.item_template)
         model = self.partial if selects(query) else self.model
         return structure_one(response.json(), model, response)
 

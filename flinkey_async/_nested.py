@@ -33,9 +33,11 @@ class _Declared:
     segment: str
     name: str = ""
     kind: Literal["list", "one"] = "list"
+    template: str = ""
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         self.name = name
+        self.template = f"/{owner.path}/{{{owner.key}}}/{self.segment}"
 
     def _route(self, owner: type[Endpoints], **details: Any) -> Route:
         template = f"{owner.path}/{{{owner.key}}}/{self.segment}"
@@ -102,6 +104,7 @@ class Nested(_Declared, Generic[K, M, P]):
             partial=self.partial,
             scoped=parent.scoped,
             default_top=self.default_top,
+            list_template=self.template,
         )
 
     def route(self, owner: type[Endpoints]) -> Route:
@@ -133,7 +136,12 @@ class PlainNested(_Declared, Generic[M]):
     def _bind(self, parent: Endpoints, key: int) -> PlainCollection[M]:
         path = f"{_parent_path(parent, key)}/{self.segment}"
         return PlainCollection(
-            parent._scope, path=path, model=self.model, partial=self.model, scoped=parent.scoped
+            parent._scope,
+            path=path,
+            model=self.model,
+            partial=self.model,
+            scoped=parent.scoped,
+            list_template=self.template,
         )
 
     def route(self, owner: type[Endpoints]) -> Route:
@@ -213,7 +221,7 @@ class BoundOne(Generic[M, P]):
         path = f"{_parent_path(parent, item_id)}/{declared.segment}"
         settings = parent._scope.settings(options, parent.scoped)
         url = parent._scope.url(path, query_text(query))
-        response = await parent._scope.send("GET", url, settings)
+        response = await parent._scope.send("GET", url, settings, None, declared.template)
         model = declared.partial if selects(query) else declared.model
         result: M | P = structure_one(response.json(), model, response)
         return result

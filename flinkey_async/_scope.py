@@ -82,12 +82,18 @@ class Scope:
         return URL(f"{text}?{query_string}" if query_string else text, encoded=True)
 
     def send(
-        self, method: str, url: URL, settings: Settings, body: Any = None
+        self,
+        method: str,
+        url: URL,
+        settings: Settings,
+        body: Any = None,
+        template: str | None = None,
     ) -> Coroutine[Any, Any, RawResponse]:
         """Send a call (a JSON value or a request model as the body): await its 2xx response.
 
-        A plain function returning the engine's coroutine (one coroutine less per call); the
-        body is encoded (and may raise) before anything is awaited, as it was.
+        ``template`` is the route (``/cars/{carId}/events``) that names the call's span. A plain
+        function returning the engine's coroutine (one coroutine less per call); the body is
+        encoded (and may raise) before anything is awaited, as it was.
         """
         return self.engine.call(
             method,
@@ -96,6 +102,7 @@ class Scope:
             settings.seconds,
             settings.policy,
             None if body is None else encode(body),
+            template,
         )
 
 

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import aiohttp
@@ -53,6 +53,7 @@ class Transport:
         read_timeout: float | None,
         limit: int,
         limit_per_host: int,
+        trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")
@@ -63,6 +64,8 @@ class Transport:
             total=None, sock_connect=connect_timeout, sock_read=read_timeout
         )
         self._limits = (limit, limit_per_host)
+        # Added to the session this transport creates; a borrowed session is never changed.
+        self._trace_configs = list(trace_configs) or None
         # A borrowed session keeps its own settings; these override them per request.
         self.overrides: dict[str, Any] = (
             {} if session is None else {"timeout": self._timeout, "raise_for_status": False}
@@ -85,7 +88,7 @@ class Transport:
         if session is None:
             connector = aiohttp.TCPConnector(limit=self._limits[0], limit_per_host=self._limits[1])
             session = self._session = aiohttp.ClientSession(
-                timeout=self._timeout, connector=connector
+                timeout=self._timeout, connector=connector, trace_configs=self._trace_configs
             )
             _no_hidden_resends(session)
         elif session.closed:

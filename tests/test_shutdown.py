@@ -21,6 +21,7 @@ from flinkey_async import (
     is_retryable,
 )
 from flinkey_async._auth import MIN_TOKEN_LIFETIME, Token
+from flinkey_async.testing import FakeFlinkey, Fault
 
 SERVICES = "/v3/services"
 FAST = {"backoff_initial": 0.0, "backoff_max": 0.0}
@@ -273,3 +274,32 @@ async def test_a_closed_call_leaves_its_task_uncancelled(slow_server: RawServer)
     await wait_until(lambda: slow_server.count(SERVICES) == 1)
     await client.aclose()
     assert await asyncio.gather(*tasks) == [0, 0, 0]
+
+
+@pytest.mark.parametrize("return_exceptions", [False, True])
+async def test_aclose_ends_a_get_many_with_client_closed_error(return_exceptions: bool) -> None:
+    """A get_many in flight raises ClientClosedError at aclose(), not a BulkFetchError holding
+    one per id (or, with return_exceptions=True, a list of them); the ids left are not fetched.
+    Found by the cancellation fuzz."""
+    async with FakeFlinkey() as fake:
+        fake.faults.add("*", Fault(status=None, delay=5), times=None)
+        client = fake.client()
+        ids = list(range(101, 106)) * 10
+        bulk = asyncio.create_task(
+            client.services.get_many(ids, concurrency=2, return_exceptions=return_exceptions)
+        )
+        await wait_until(lambda: fake.count(method="GET") == 2)
+        elapsed, results = await _close_and_collect(client, [bulk])
+        assert [type(r) for r in results] == [ClientClosedError]
+        assert elapsed < CLOSE_BOUND
+        assert fake.count(method="GET") == 2
+
+
+async def test_get_many_on_a_closed_client_raises_client_closed_error() -> None:
+    """Like every other call, get_many on a closed client raises ClientClosedError."""
+    async with FakeFlinkey() as fake:
+        client = fake.client()
+        await client.aclose()
+        with pytest.raises(ClientClosedError):
+            await client.services.get_many([101, 102])
+        assert fake.requests == []

@@ -1,6 +1,7 @@
 """Test flinkey code offline: a fake flinkey API server on 127.0.0.1, and pytest fixtures."""
 
 from ._faults import Fault, FaultPlan
+from ._process import FakeFlinkeyProcess
 from ._recording import DEFAULT_MAX_REQUESTS, RecordedRequest, RequestLog
 from ._seed import seeded_store
 from ._server import FakeFlinkey
@@ -14,6 +15,7 @@ __all__ = [
     "DEFAULT_MAX_REQUESTS",
     "Delivery",
     "FakeFlinkey",
+    "FakeFlinkeyProcess",
     "FakeStore",
     "Fault",
     "FaultPlan",
