@@ -44,10 +44,15 @@ def parse_args(description: str, *, profile: bool = False) -> argparse.Namespace
     return parser.parse_args()
 
 
-def client(base: str) -> FlinkeyClient:
-    """A FlinkeyClient on the benchmark server, with every default."""
+def client(base: str, *, opentelemetry: bool = False) -> FlinkeyClient:
+    """A FlinkeyClient on the benchmark server, with every default (OpenTelemetry as asked)."""
     return FlinkeyClient(
-        api_key=API_KEY, username=USERNAME, password=PASSWORD, customer_id=CUSTOMER, base_url=base
+        api_key=API_KEY,
+        username=USERNAME,
+        password=PASSWORD,
+        customer_id=CUSTOMER,
+        base_url=base,
+        opentelemetry=opentelemetry,
     )
 
 

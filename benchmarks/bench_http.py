@@ -5,7 +5,9 @@ client process's CPU time (time.process_time) and wall time per round of all cal
 contender sends the same requests (same URL and headers, a token fetched once), checks for
 2xx and decodes the body with orjson; the SDK also validates the id, builds the URL, checks
 its token and deadline and structures a Service. A variant of the SDK without its Watchdog
-(benchmarks/_variants.py) is timed in the same rounds (issue 11, item 3). The per-token
+(benchmarks/_variants.py) is timed in the same rounds (issue 11, item 3), and so is the SDK with
+OpenTelemetry switched on but nothing configured (issue 12: what the instrumentation costs; off,
+the client runs the plain engine with no trace config, the SDK row itself). The per-token
 header cache had a row here too; within the noise in every run, it was deleted from the SDK.
 """
 
@@ -39,6 +41,7 @@ RAW = "aiohttp + orjson to dicts"
 SDK = "SDK services.get"
 NO_WATCHDOG = "SDK, asyncio.timeout_at per call (no Watchdog)"
 RAW_ATTRS = "aiohttp + orjson + hand-written attrs"
+OTEL = "SDK, opentelemetry=True, no provider configured (no-op spans and metrics)"
 HTTPX = "httpx + orjson to dicts"
 HTTPX_SHARE = 20  # httpx makes 1/20 of the calls per round: it is far slower at concurrency 64
 
@@ -64,6 +67,7 @@ async def measure(
     async with (
         client(base) as sdk,
         client(base) as sdk_no_watchdog,
+        client(base, opentelemetry=True) as sdk_otel,
         aiohttp.ClientSession() as session,
         httpx_client(CONCURRENCY) as hx,
     ):
@@ -85,6 +89,7 @@ async def measure(
             HTTPX: peer,
             SDK: sdk.services.get,
             NO_WATCHDOG: sdk_no_watchdog.services.get,
+            OTEL: sdk_otel.services.get,
         }
         counts = {name: calls // HTTPX_SHARE if name == HTTPX else calls for name in sides}
         expected = service_from_row(row(FIRST_ID + 7))
@@ -151,6 +156,16 @@ def main() -> None:
     report.add(
         rows, samples, SDK, vs=NO_WATCHDOG, primitive="Watchdog vs asyncio.timeout_at per call"
     )
+    rows = report.section(
+        "OpenTelemetry switched on (issue 12)",
+        "µs per call",
+        1e6,
+        "The SDK as shipped (OpenTelemetry off: the plain engine, no aiohttp trace config) "
+        "versus the same client with opentelemetry=True and no tracer or meter provider set, "
+        "so opentelemetry-api hands out no-op spans and instruments; same rounds.",
+    )
+    report.add(rows, samples, SDK)
+    report.add(rows, samples, OTEL, vs=SDK)
     report.note(
         "Bare aiohttp uses a default ClientSession (a 5-minute total timeout per request, "
         "like the SDK's 30 s deadline per call); httpx keeps 64 connections alive (its "

@@ -19,10 +19,11 @@ from ._errors import (
     FlinkeyTimeoutError,
     InvalidTokenError,
 )
+from ._redirects import REDIRECT_STATUSES
 from ._response import RawResponse
 from ._retry import Cooldown, Naps, RetryPolicy
 from ._secret import Sealed, Secret, seal
-from ._transport import REDIRECT_STATUSES, Body, Transport, exchange, follow_redirects, send
+from ._transport import Body, Transport, exchange, follow_redirects, send
 
 if TYPE_CHECKING:
     import aiohttp

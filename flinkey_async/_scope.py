@@ -12,7 +12,7 @@ from ._convert import request_body
 from ._json import dumps
 from ._retry import RetryPolicy
 from ._secret import Sealed, Secret
-from ._validate import check_options
+from ._validate import check_finite_json, check_options
 
 if TYPE_CHECKING:
     from ._engine import Engine
@@ -109,6 +109,7 @@ class Scope:
 def encode(body: Any) -> bytes | Sealed[bytes]:
     """Return a JSON body; one whose request model holds a Secret (an SDK key) stays sealed."""
     if not attrs.has(type(body)):
+        check_finite_json(body)
         return dumps(body)
     sealed = any(isinstance(value, Secret) for value in attrs.astuple(body, recurse=False))
     return Sealed(dumps(request_body(body))) if sealed else dumps(request_body(body))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -26,12 +25,9 @@ from ._errors import (
     WrongEventLoopError,
 )
 from ._redact import mask_query, mask_url_text
+from ._redirects import MAX_REDIRECTS, REDIRECT_STATUSES, redirect_target
 from ._response import RawResponse
 from ._secret import Sealed
-
-MAX_REDIRECTS: Final = 3
-_RELATIVE_WITH_COLON: Final = re.compile(r"(?![A-Za-z][A-Za-z0-9+.-]*:)[^/?#]*:")
-REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 
 log = logging.getLogger("flinkey_async")
 _new_tuple: Final = tuple.__new__
@@ -162,7 +158,7 @@ async def follow_redirects(
     """Follow a redirect answer (up to MAX_REDIRECTS in all) within origin's host."""
     method = response.method
     for _ in range(MAX_REDIRECTS):
-        url = _redirect_target(response, response.target, origin)
+        url = redirect_target(response, response.target, origin)
         response = await exchange(
             session, method, url, headers, data, attempt, max_body_bytes, overrides
         )
@@ -254,39 +250,6 @@ def _without_frames(exc: BaseException) -> BaseException:
         current.__traceback__ = None
         current = current.__cause__ or current.__context__
     return exc
-
-
-def _redirect_target(response: RawResponse, url: URL, origin: URL) -> URL:
-    """Return where a redirect leads, or raise RedirectError if credentials would leave origin."""
-    location = response.headers.get("Location")
-    context = response.context()
-    if not location:
-        raise RedirectError(f"HTTP {response.status} without a Location header", **context)
-    try:
-        # A relative reference whose first segment has a colon is no URL (RFC 3986, 4.2).
-        if _RELATIVE_WITH_COLON.match(location):
-            raise ValueError("a colon in the first segment of a relative reference")
-        target = url.join(URL(location, encoded=True))
-        where = (target.scheme, target.host, target.port)
-    except ValueError:  # UnicodeError too (an IDNA host that does not decode)
-        raise RedirectError(
-            f"refusing a redirect (HTTP {response.status}) to a Location that is not a valid URL",
-            **context,
-        ) from None
-    if target.user is not None or target.password is not None:
-        raise RedirectError("refusing a redirect to a URL with a user name or password", **context)
-    if where != (origin.scheme, origin.host, origin.port):
-        raise RedirectError(
-            f"refusing a redirect to {target.scheme}://{target.host}:{target.port}: "
-            f"credentials are only sent to {origin.scheme}://{origin.host}:{origin.port}",
-            **context,
-        )
-    if response.method != "GET" and response.status not in (307, 308):
-        raise RedirectError(
-            f"refusing to turn {response.method} into GET on an HTTP {response.status}",
-            **context,
-        )
-    return target
 
 
 def _transport_error(exc: aiohttp.ClientError, method: str, url: URL) -> TransportError:

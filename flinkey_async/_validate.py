@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -261,3 +262,16 @@ def check_path(value: object) -> list[str]:
     if not isinstance(value, list | tuple) or not value:
         raise TypeError("path must be a str or a non-empty sequence of segments")
     return [check_segment(segment, f"path[{index}]") for index, segment in enumerate(value)]
+
+
+def check_finite_json(value: object) -> None:
+    """Refuse NaN and infinities in a JSON body: not JSON, and orjson would send them as null."""
+    pending, seen = [value], set()
+    while pending:  # a loop, not recursion: a caller's deep value may not end in RecursionError
+        item = pending.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                raise ValueError(f"a JSON body cannot hold {item!r}")
+        elif isinstance(item, Mapping | list | tuple) and id(item) not in seen:
+            seen.add(id(item))  # a value holding itself is left to the encoder to refuse
+            pending.extend(item.values() if isinstance(item, Mapping) else item)

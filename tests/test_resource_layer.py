@@ -199,3 +199,26 @@ async def test_no_hidden_resend_of_a_write_on_a_dropped_connection(
         if session is not None:
             await session.close()
     assert fake.count(SERVICES, method="DELETE") == 1
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+async def test_a_number_json_cannot_hold_is_refused(
+    client: FlinkeyClient, fake: FakeFlinkey, number: str
+) -> None:
+    """NaN, Infinity and an overflowing number are not JSON: a decode error, with either codec."""
+    body = f'{{"id": 101, "name": "x", "isTerminated": false, "extra": {number}}}'
+    fake.faults.add(f"{SERVICES}/101", Fault(200, body=body, content_type="application/json"))
+    with pytest.raises(ResponseDecodeError):
+        await client.services.get(101)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+async def test_a_json_body_with_nan_is_refused_before_io(
+    client: FlinkeyClient, fake: FakeFlinkey, value: float
+) -> None:
+    """A caller's NaN or infinity in a JSON body is a ValueError before I/O, never sent as null."""
+    body: dict[str, object] = {"a": [1, {"b": (2.5, value)}]}
+    body["self"] = [body]  # a value holding itself does not make the check loop
+    with pytest.raises(ValueError, match="cannot hold"):
+        await client.request("PUT", "services", json=body)
+    assert fake.requests == []
