@@ -36,22 +36,30 @@ _FACTORY: Final[type[Any]] = type(attrs.Factory(list))
 
 
 def compile_structurer(cls: type[T], conv: Converter) -> Callable[[Any], T]:
-    """Generate ``o -> cls(...)`` with primitive type tests inlined, for the per-item hot path.
+    """Return the generated one-object structure function of ``compile_structurers``."""
+    return compile_structurers(cls, conv)[0]
+
+
+def compile_structurers(
+    cls: type[T], conv: Converter
+) -> tuple[Callable[[Any], T], Callable[[list[Any]], list[T]] | None]:
+    """Generate ``o -> cls(...)`` and its list form, primitive type tests inlined (the hot path).
 
     It accepts exactly what ``conv`` accepts for plain attrs models (a test pins that): a
     value of the exact primitive type passes without a call, an aware date-time string is
     parsed in line, anything else goes through the converter's hook, which converts or raises.
     A slotted model without validators, converters or init hooks is built by setting its slots
     (what its frozen ``__init__`` does, without the bound ``object.__setattr__`` per field);
-    others are called. Models it cannot handle use ``conv`` as is. Failures carry no path;
-    callers re-run the detailed converter for that.
+    others are called. The list form runs the same code per item in one loop, without a call
+    per item. Models it cannot handle use ``conv`` as is (and have no list form). Failures carry
+    no path; callers re-run the detailed converter for that.
     """
     fallback: Callable[[Any], T] = partial(conv.structure, cl=cls)
     if not attrs.has(cls):
-        return fallback
+        return fallback, None
     fields = attrs.fields(attrs.resolve_types(cls))
     if any(not a.init or isinstance(a.default, _FACTORY) for a in fields):
-        return fallback
+        return fallback, None
     names = wire_names(cls)
     space: dict[str, Any] = {
         "__cl": cls,
@@ -60,7 +68,7 @@ def compile_structurer(cls: type[T], conv: Converter) -> Callable[[Any], T]:
         "__fromiso": datetime.fromisoformat,
         "__utc": UTC,
     }
-    lines = ["def structure(o):"]
+    body: list[str] = []
     args: list[str] = []
     for i, a in enumerate(fields):
         v, key = f"v{i}", names[a.name]
@@ -73,35 +81,44 @@ def compile_structurer(cls: type[T], conv: Converter) -> Callable[[Any], T]:
         if optional:
             test = f"{v} is not None" if test == "True" else f"{v} is not None and {test}"
         if a.default is attrs.NOTHING:
-            lines.append(f"  {v} = o[{key!r}]")
+            body.append(f"{v} = o[{key!r}]")
         elif optional and a.default is None:
-            lines.append(f"  {v} = o.get({key!r})")
+            body.append(f"{v} = o.get({key!r})")
         else:
             space[f"d{i}"] = a.default
-            lines += [f"  {v} = o.get({key!r}, __missing)", f"  if {v} is __missing: {v} = d{i}"]
+            body += [f"{v} = o.get({key!r}, __missing)", f"if {v} is __missing: {v} = d{i}"]
             test = f"{v} is not d{i} and ({test})"
         if hook is aware_datetime:  # the same steps as the hook, without calling it
-            lines += [
-                f"  if {test}:",
-                f"    if {v}.__class__ is str:",
-                f"      {v} = __fromiso({v})",
-                f"      if {v}.tzinfo is None: {v} = {v}.replace(tzinfo=__utc)",
-                f"    else: {v} = h{i}({v}, t{i})",
+            body += [
+                f"if {test}:",
+                f"  if {v}.__class__ is str:",
+                f"    {v} = __fromiso({v})",
+                f"    if {v}.tzinfo is None: {v} = {v}.replace(tzinfo=__utc)",
+                f"  else: {v} = h{i}({v}, t{i})",
             ]
         else:
-            lines.append(f"  if {test}: {v} = h{i}({v}, t{i})")
+            body.append(f"if {test}: {v} = h{i}({v}, t{i})")
         args.append(f"{a.alias}={v}" if a.kw_only else v)
     setters = _slot_setters(cls, fields)
     if setters is None:
-        lines.append(f"  return __cl({', '.join(args)})")
+        body.append(f"self = __cl({', '.join(args)})")
     else:
-        lines.append("  self = __new(__cl)")
+        body.append("self = __new(__cl)")
         for i, setter in enumerate(setters):
             space[f"s{i}"] = setter
-            lines.append(f"  s{i}(self, v{i})")
-        lines.append("  return self")
+            body.append(f"s{i}(self, v{i})")
+    lines = ["def structure(o):", *(f"  {line}" for line in body), "  return self"]
+    lines += [
+        "def structure_many(items):",
+        "  out = []",
+        "  append = out.append",
+        "  for o in items:",
+        *(f"    {line}" for line in body),
+        "    append(self)",
+        "  return out",
+    ]
     exec(compile("\n".join(lines), f"<flinkey_async structure {cls.__name__}>", "exec"), space)
-    return cast(Callable[[Any], T], space["structure"])
+    return space["structure"], space["structure_many"]
 
 
 def _slot_setters(
