@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-import operator
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
-from functools import partial
-from types import MemberDescriptorType, UnionType
-from typing import Any, Final, Protocol, TypeVar, Union, cast, get_args, get_origin
+from datetime import datetime
+from typing import Any, Final, Protocol, TypeVar
 
 import attrs
 from cattrs import Converter
@@ -21,6 +17,8 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter as make_json_converter
 
+from ._compile import compile_structurer as compile_structurer  # re-exported for tests
+from ._compile import compile_structurers, is_unset_union, without_unset
 from ._errors import ResponseDecodeError, excerpt, short_repr
 from ._hooks import (
     aware_datetime,
@@ -31,7 +29,7 @@ from ._hooks import (
     strict_int,
     strict_str,
 )
-from ._model import PARSE, OpenEnum, UnsetType, is_partial, wire_names
+from ._model import PARSE, OpenEnum, is_partial, wire_names
 from ._secret import Secret
 
 T = TypeVar("T")
@@ -51,10 +49,6 @@ class ListResult(list[T]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return type(self), (list(self), self.total_count)
-
-
-def _is_unset_union(tp: Any) -> bool:
-    return get_origin(tp) in (Union, UnionType) and UnsetType in get_args(tp)
 
 
 def _field_hooks(cls: type[Any]) -> dict[str, Any]:
@@ -107,151 +101,34 @@ def make_converter(*, detailed_validation: bool = False) -> Converter:
     def unset_union_factory(tp: Any) -> Callable[[Any, Any], Any]:
         # A key that is present was selected: structure it as the type without UnsetType
         # (a missing key never gets here; the attrs default UNSET applies).
-        inner = _without_unset(tp)
+        inner = without_unset(tp)
         hook = conv.get_structure_hook(inner)
         return lambda value, _: hook(value, inner)
 
     conv.register_structure_hook_factory(attrs.has, structure_factory)
     conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
-    conv.register_structure_hook_factory(_is_unset_union, unset_union_factory)
+    conv.register_structure_hook_factory(is_unset_union, unset_union_factory)
     return conv
 
 
 CONVERTER: Final = make_converter()
 _DETAILED: Final = make_converter(detailed_validation=True)
 
-# Hooks whose type test can be inlined as "value.__class__ is T" before falling back to them.
-_INLINE: Final[dict[type[Any], Callable[[Any, Any], Any]]] = {
-    int: strict_int,
-    str: strict_str,
-    bool: strict_bool,
-    float: strict_float,
-}
-_MISSING: Final = object()
-_FACTORY: Final[type[Any]] = type(attrs.Factory(list))
 _STRUCTURERS: dict[type[Any], Callable[[Any], Any]] = {}
+# The list form of each compiled structure function (keyed by the function, so a replaced
+# structurer, as the benchmarks' variant swaps in, is used per item instead).
+_MANY: dict[Callable[[Any], Any], Callable[[list[Any]], list[Any]]] = {}
 
 
 def _structurer(cls: type[T]) -> Callable[[Any], T]:
     """Return the (cached) fast one-argument structure function for a model class."""
     fn = _STRUCTURERS.get(cls)
     if fn is None:
-        fn = _STRUCTURERS[cls] = compile_structurer(cls, CONVERTER)
+        fn, many = compile_structurers(cls, CONVERTER)
+        _STRUCTURERS[cls] = fn
+        if many is not None:
+            _MANY[fn] = many
     return fn
-
-
-def compile_structurer(cls: type[T], conv: Converter) -> Callable[[Any], T]:
-    """Generate ``o -> cls(...)`` with primitive type tests inlined, for the per-item hot path.
-
-    It accepts exactly what ``conv`` accepts for plain attrs models (a test pins that): a
-    value of the exact primitive type passes without a call, an aware date-time string is
-    parsed in line, anything else goes through the converter's hook, which converts or raises.
-    A slotted model without validators, converters or init hooks is built by setting its slots
-    (what its frozen ``__init__`` does, without the bound ``object.__setattr__`` per field);
-    others are called. Models it cannot handle use ``conv`` as is. Failures carry no path;
-    callers re-run the detailed converter for that.
-    """
-    fallback: Callable[[Any], T] = partial(conv.structure, cl=cls)
-    if not attrs.has(cls):
-        return fallback
-    fields = attrs.fields(attrs.resolve_types(cls))
-    if any(not a.init or isinstance(a.default, _FACTORY) for a in fields):
-        return fallback
-    names = wire_names(cls)
-    space: dict[str, Any] = {
-        "__cl": cls,
-        "__missing": _MISSING,
-        "__new": object.__new__,
-        "__fromiso": datetime.fromisoformat,
-        "__utc": UTC,
-    }
-    lines = ["def structure(o):"]
-    args: list[str] = []
-    for i, a in enumerate(fields):
-        v, key = f"v{i}", names[a.name]
-        inner, optional = _optional_inner(_without_unset(a.type))
-        parse = a.metadata.get(PARSE)
-        hook = conv.get_structure_hook(inner) if parse is None else _parse_hook(parse)
-        space[f"h{i}"], space[f"t{i}"] = hook, inner
-        exact = _INLINE.get(inner) is hook
-        test = f"{v}.__class__ is not t{i}" if exact else "True"
-        if optional:
-            test = f"{v} is not None" if test == "True" else f"{v} is not None and {test}"
-        if a.default is attrs.NOTHING:
-            lines.append(f"  {v} = o[{key!r}]")
-        elif optional and a.default is None:
-            lines.append(f"  {v} = o.get({key!r})")
-        else:
-            space[f"d{i}"] = a.default
-            lines += [f"  {v} = o.get({key!r}, __missing)", f"  if {v} is __missing: {v} = d{i}"]
-            test = f"{v} is not d{i} and ({test})"
-        if hook is aware_datetime:  # the same steps as the hook, without calling it
-            lines += [
-                f"  if {test}:",
-                f"    if {v}.__class__ is str:",
-                f"      {v} = __fromiso({v})",
-                f"      if {v}.tzinfo is None: {v} = {v}.replace(tzinfo=__utc)",
-                f"    else: {v} = h{i}({v}, t{i})",
-            ]
-        else:
-            lines.append(f"  if {test}: {v} = h{i}({v}, t{i})")
-        args.append(f"{a.alias}={v}" if a.kw_only else v)
-    setters = _slot_setters(cls, fields)
-    if setters is None:
-        lines.append(f"  return __cl({', '.join(args)})")
-    else:
-        lines.append("  self = __new(__cl)")
-        for i, setter in enumerate(setters):
-            space[f"s{i}"] = setter
-            lines.append(f"  s{i}(self, v{i})")
-        lines.append("  return self")
-    exec(compile("\n".join(lines), f"<flinkey_async structure {cls.__name__}>", "exec"), space)
-    return cast(Callable[[Any], T], space["structure"])
-
-
-def _slot_setters(
-    cls: type[Any], fields: tuple[attrs.Attribute[Any], ...]
-) -> list[Callable[[Any, Any], None]] | None:
-    """Return the slot setters that build an instance as its ``__init__`` would, or None.
-
-    That is only so when ``__init__`` does nothing but store each argument in its slot: no
-    validator, converter, ``__attrs_pre_init__``/``__attrs_post_init__``, no other slot to fill
-    (such as a hash cache) and no ``__new__`` of its own.
-    """
-    if (
-        cast(object, cls.__new__) is not object.__new__
-        or hasattr(cls, "__attrs_pre_init__")
-        or hasattr(cls, "__attrs_post_init__")
-        or any(a.validator is not None or a.converter is not None for a in fields)
-    ):
-        return None
-    declared = [k.__dict__.get("__slots__", ()) for k in cls.__mro__]
-    slots = {s for d in declared for s in ((d,) if isinstance(d, str) else d)}
-    if "__dict__" in slots or slots - {"__weakref__"} != {a.name for a in fields}:
-        return None
-    descriptors = [getattr(cls, a.name, None) for a in fields]
-    if not all(isinstance(d, MemberDescriptorType) for d in descriptors):
-        return None
-    return [cast(Any, d).__set__ for d in descriptors]
-
-
-def _parse_hook(parse: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
-    return lambda value, _: parse(value)
-
-
-def _without_unset(tp: Any) -> Any:
-    """Return ``T`` for ``T | UnsetType`` (a key that is present was selected), else tp."""
-    if not _is_unset_union(tp):
-        return tp
-    return functools.reduce(operator.or_, [a for a in get_args(tp) if a is not UnsetType])
-
-
-def _optional_inner(tp: Any) -> tuple[Any, bool]:
-    """Return (T, True) for ``T | None``, else (tp, False)."""
-    args = get_args(tp)
-    if get_origin(tp) in (Union, UnionType) and len(args) == 2 and type(None) in args:
-        return next(arg for arg in args if arg is not type(None)), True
-    return tp, False
 
 
 class Answer(Protocol):
@@ -289,8 +166,10 @@ def structure_list(
             "$", f"expected an array, got {json_type(data)}", data, _context(answer, context)
         )
     structure = _structurer(cls)
+    many = _MANY.get(structure)
     try:
-        return ListResult([structure(item) for item in data], total)
+        items = [structure(item) for item in data] if many is None else many(data)
+        return ListResult(items, total)
     except Exception as exc:
         cl = list[cls]  # type: ignore[valid-type]
         raise _located_error(data, cl, _context(answer, context)) from exc
