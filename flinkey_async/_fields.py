@@ -21,17 +21,21 @@ from typing import (
 import attrs
 
 from ._expr import BoolOp, Call, Compare, In, Literal, Node, Not, Prop, Raw, render
-from ._literal import literal
+from ._literal import _BY_TYPE, literal
 from ._model import wire_names
 
 T = TypeVar("T")
 
 _PATH: Final = re.compile(r"[^\W\d]\w*(?:/[^\W\d]\w*)*")
+_set: Final = object.__setattr__  # Expr is frozen
 _BOOL_HINT: Final = "use & / | / ~ (with parentheses), not and/or/not, to combine filters"
 
 
 def _value(other: object) -> Node:
     """Return the node for the right-hand side of an operator: a term or a literal."""
+    encode = _BY_TYPE.get(type(other))  # the common case first: a plain str, int, bool, ...
+    if encode is not None:
+        return Literal(encode(other), other)
     if isinstance(other, Term):
         return other.node
     if isinstance(other, Expr):
@@ -39,11 +43,14 @@ def _value(other: object) -> Node:
     return Literal(literal(other), other)
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class Expr:
     """A boolean filter condition: combine with ``&``, ``|`` and ``~``, then pass to filter()."""
 
     node: Node
+
+    def __init__(self, node: Node) -> None:
+        _set(self, "node", node)
 
     def __and__(self, other: Expr) -> Expr:
         if not isinstance(other, Expr):

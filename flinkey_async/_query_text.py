@@ -1,0 +1,51 @@
+"""The wire text of query options: percent-encoding, and the $filter and $orderby values."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+from urllib.parse import quote
+
+from ._expr import PRECEDENCE, Node
+from ._fields import OrderKey
+
+# Characters left literal inside option values (besides unreserved ones); everything else,
+# including space, + & # % / ? = ; @ and non-ASCII (as UTF-8), is percent-encoded.
+_SAFE: Final = "'(),:$*"
+_NEEDS_QUOTE: Final = re.compile(r"[^A-Za-z0-9\-._~'(),:$* ]")  # what .replace() cannot do
+_ASCII_ESCAPES: Final = {
+    chr(c): quote(chr(c), safe=_SAFE) for c in range(128) if _NEEDS_QUOTE.match(chr(c))
+}
+_AND: Final = PRECEDENCE["and"]
+
+
+def encode_value(text: str) -> str:
+    """Percent-encode one option value for the URL: spaces as %20 (never +), nothing twice.
+
+    Exactly ``quote(text, safe=_SAFE)``, but quote() runs only on the characters that need it
+    (one at a time: UTF-8 encodes each character on its own), not byte by byte over the value.
+    """
+    if _NEEDS_QUOTE.search(text) is not None:
+        text = _NEEDS_QUOTE.sub(_quote_match, text)
+    return text.replace(" ", "%20")
+
+
+def _quote_match(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ASCII_ESCAPES.get(char) or quote(char, safe=_SAFE)
+
+
+def filter_text(filters: tuple[Node, ...]) -> str:
+    """Return the conditions of several filter() calls as one OData expression."""
+    first, *rest = filters
+    if not rest:
+        return first.text  # never parenthesised at the top
+    # Joined flat, as nested "and"s would render: later ones need () unless they bind tighter.
+    texts = [first.text if first.level >= _AND else f"({first.text})"]
+    texts += [node.text if node.level > _AND else f"({node.text})" for node in rest]
+    return " and ".join(texts)
+
+
+def orderby_text(keys: tuple[OrderKey, ...]) -> str:
+    """Return the ``$orderby`` value (not yet percent-encoded)."""
+    return ",".join([f"{key.node.text} desc" if key.descending else key.node.text for key in keys])
