@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from typing import Any, ClassVar, Final, NoReturn, Self
 
 import attrs
@@ -111,8 +112,9 @@ class Literal(_Node):
     depth: ClassVar[int] = 0
 
     def __init__(self, text: str, value: object = None) -> None:
-        _set(self, "text", text)
-        _set(self, "value", value)
+        set_text, set_value = _LITERAL
+        set_text(self, text)
+        set_value(self, value)
 
 
 @attrs.frozen(init=False)
@@ -132,15 +134,16 @@ class Compare(_Node):
         depth = (left.depth if left.depth > right.depth else right.depth) + 1
         if depth > MAX_DEPTH:
             _too_deep(depth)
-        _set(self, "op", op)
-        _set(self, "left", left)
-        _set(self, "right", right)
-        _set(self, "depth", depth)
-        _set(self, "level", level)
+        set_op, set_left, set_right, set_depth, set_level, set_text = _BINARY[type(self)]
+        set_op(self, op)
+        set_left(self, left)
+        set_right(self, right)
+        set_depth(self, depth)
+        set_level(self, level)
         # Left-associative: an equal-precedence right operand needs parentheses.
         lhs = left.text if left.level >= level else f"({left.text})"
         rhs = right.text if right.level > level else f"({right.text})"
-        _set(self, "text", f"{lhs} {op} {rhs}")
+        set_text(self, f"{lhs} {op} {rhs}")
 
 
 @attrs.frozen(init=False)
@@ -178,15 +181,16 @@ class BoolOp(_Node):
         depth = (left.depth if left.depth > right.depth else right.depth) + 1
         if depth > MAX_DEPTH:
             _too_deep(depth)
-        _set(self, "op", op)
-        _set(self, "left", left)
-        _set(self, "right", right)
-        _set(self, "depth", depth)
-        _set(self, "level", level)
+        set_op, set_left, set_right, set_depth, set_level, set_text = _BINARY[type(self)]
+        set_op(self, op)
+        set_left(self, left)
+        set_right(self, right)
+        set_depth(self, depth)
+        set_level(self, level)
         # Left-associative: an equal-precedence right operand needs parentheses.
         lhs = left.text if left.level >= level else f"({left.text})"
         rhs = right.text if right.level > level else f"({right.text})"
-        _set(self, "text", f"{lhs} {op} {rhs}")
+        set_text(self, f"{lhs} {op} {rhs}")
 
 
 @attrs.frozen(init=False)
@@ -215,10 +219,11 @@ class Call(_Node):
     level: ClassVar[int] = _ATOM
 
     def __init__(self, name: FunctionName, args: tuple[Node, ...]) -> None:
-        _set(self, "name", name)
-        _set(self, "args", args)
-        _set(self, "depth", _checked(max([arg.depth for arg in args], default=0) + 1))
-        _set(self, "text", f"{name}({','.join([arg.text for arg in args])})")
+        set_name, set_args, set_depth, set_text = _CALL
+        set_name(self, name)
+        set_args(self, args)
+        set_depth(self, _checked(max([arg.depth for arg in args], default=0) + 1))
+        set_text(self, f"{name}({','.join([arg.text for arg in args])})")
 
 
 @attrs.frozen(init=False)
@@ -234,6 +239,19 @@ class Raw(_Node):
 
 
 Node: typing.TypeAlias = Prop | Literal | Compare | In | BoolOp | Not | Call | Raw
+
+
+def slot_setters(cls: type, *names: str) -> tuple[Callable[[object, object], None], ...]:
+    """Return the setters of a frozen class's slots (faster than object.__setattr__)."""
+    return tuple([cls.__dict__[name].__set__ for name in names])
+
+
+_LITERAL: Final = slot_setters(Literal, "text", "value")
+_BINARY: Final = {
+    cls: slot_setters(cls, "op", "left", "right", "depth", "level", "text")
+    for cls in (Compare, BoolOp)
+}
+_CALL: Final = slot_setters(Call, "name", "args", "depth", "text")
 
 
 def render(node: Node, minimum: int = _RAW) -> str:

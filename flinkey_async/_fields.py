@@ -20,14 +20,13 @@ from typing import (
 
 import attrs
 
-from ._expr import BoolOp, Call, Compare, In, Literal, Node, Not, Prop, Raw, render
+from ._expr import BoolOp, Call, Compare, In, Literal, Node, Not, Prop, Raw, render, slot_setters
 from ._literal import _BY_TYPE, literal
 from ._model import wire_names
 
 T = TypeVar("T")
 
 _PATH: Final = re.compile(r"[^\W\d]\w*(?:/[^\W\d]\w*)*")
-_set: Final = object.__setattr__  # Expr is frozen
 _BOOL_HINT: Final = "use & / | / ~ (with parentheses), not and/or/not, to combine filters"
 
 
@@ -50,7 +49,7 @@ class Expr:
     node: Node
 
     def __init__(self, node: Node) -> None:
-        _set(self, "node", node)
+        _set_node(self, node)
 
     def __and__(self, other: Expr) -> Expr:
         if not isinstance(other, Expr):
@@ -208,6 +207,9 @@ def F(name: str) -> Field[Any]:
     if not _PATH.fullmatch(name):
         raise ValueError(f"{name!r} is not an OData property path; use raw() for other text")
     return Field(Prop(name))
+
+
+_set_node: Final = slot_setters(Expr, "node")[0]
 
 
 def raw(text: str) -> Expr:
