@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import typing
 from collections.abc import Callable
 from typing import Any, ClassVar, Final, NoReturn, Self
@@ -50,6 +51,7 @@ _RAW: Final = 0  # unknown text: always parenthesised when nested
 _ATOM: Final = 9  # names, literals and function calls: never parenthesised
 _IN: Final = PRECEDENCE["in"]
 _NOT: Final = PRECEDENCE["not"]
+_text_of: Final = operator.attrgetter("text")
 _set: Final = object.__setattr__  # the frozen nodes' own __setattr__ refuses
 
 
@@ -160,7 +162,7 @@ class In(_Node):
         _set(self, "left", left)
         _set(self, "values", values)
         _set(self, "depth", _checked(left.depth + 1))
-        items = ",".join([value.text for value in values])
+        items = ",".join(map(_text_of, values))
         _set(self, "text", f"{render(left, _IN + 1)} in ({items})")
 
 
@@ -222,8 +224,12 @@ class Call(_Node):
         set_name, set_args, set_depth, set_text = _CALL
         set_name(self, name)
         set_args(self, args)
-        set_depth(self, _checked(max([arg.depth for arg in args], default=0) + 1))
-        set_text(self, f"{name}({','.join([arg.text for arg in args])})")
+        depth = 0
+        for arg in args:
+            if arg.depth > depth:
+                depth = arg.depth
+        set_depth(self, _checked(depth + 1))
+        set_text(self, f"{name}({','.join(map(_text_of, args))})")
 
 
 @attrs.frozen(init=False)

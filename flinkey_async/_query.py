@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from typing import Any, Final, Generic, Self, TypeVar, cast
 
@@ -23,6 +24,7 @@ class Selected:
 
 S = TypeVar("S", Full, Selected)
 MAX_EXPAND_DEPTH: Final = 10
+_path_of: Final = operator.attrgetter("node.path")
 
 
 def _field_path(value: object, method: str) -> str:
@@ -144,10 +146,11 @@ class Query(Generic[S]):
         """Return a new query that also selects these fields (responses become partial)."""
         if not selected:
             raise ValueError("select() needs at least one field")
-        paths = [_field_path(f, "select") for f in selected]
+        for field in selected:
+            _field_path(field, "select")  # checks each
         # Only the shape marker changes; Query[Any] lets the result be typed Query[Selected].
         new: Query[Any] = self._copy()
-        new._select = tuple(dict.fromkeys(self._select + tuple(paths) if self._select else paths))
+        new._select = tuple(dict.fromkeys((*self._select, *map(_path_of, selected))))
         return new
 
     def expand(self, field: Field[Any], subquery: Query[Any] | None = None) -> Self:

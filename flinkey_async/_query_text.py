@@ -48,4 +48,7 @@ def filter_text(filters: tuple[Node, ...]) -> str:
 
 def orderby_text(keys: tuple[OrderKey, ...]) -> str:
     """Return the ``$orderby`` value (not yet percent-encoded)."""
-    return ",".join([f"{key.node.text} desc" if key.descending else key.node.text for key in keys])
+    texts = []  # a loop: a comprehension costs a frame, as much as a short loop's work
+    for key in keys:
+        texts.append(f"{key.node.text} desc" if key.descending else key.node.text)
+    return ",".join(texts)
