@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from typing import Final
 from urllib.parse import quote
 
@@ -13,9 +14,9 @@ from ._fields import OrderKey
 # including space, + & # % / ? = ; @ and non-ASCII (as UTF-8), is percent-encoded.
 _SAFE: Final = "'(),:$*"
 _NEEDS_QUOTE: Final = re.compile(r"[^A-Za-z0-9\-._~'(),:$* ]")  # what .replace() cannot do
-_ASCII_ESCAPES: Final = {
-    chr(c): quote(chr(c), safe=_SAFE) for c in range(128) if _NEEDS_QUOTE.match(chr(c))
-}
+_KEPT: Final = (string.ascii_letters + string.digits + "-._~" + _SAFE + " ").encode()
+_ASCII_ESCAPES: Final = {c: quote(chr(c), safe=_SAFE) for c in range(128) if c not in _KEPT}
+_PERCENT: Final = ord("%")
 _AND: Final = PRECEDENCE["and"]
 
 
@@ -25,14 +26,24 @@ def encode_value(text: str) -> str:
     Exactly ``quote(text, safe=_SAFE)``, but quote() runs only on the characters that need it
     (one at a time: UTF-8 encodes each character on its own), not byte by byte over the value.
     """
-    if _NEEDS_QUOTE.search(text) is not None:
+    if not text.isascii():
         text = _NEEDS_QUOTE.sub(_quote_match, text)
+    else:
+        # Which characters need escaping, found by bytes.translate (several times faster than
+        # a regex scan); each is then replaced throughout, "%" first (the escapes hold "%").
+        special = text.encode().translate(None, _KEPT)
+        if special:
+            if _PERCENT in special:
+                text = text.replace("%", "%25")
+            for code in set(special):
+                if code != _PERCENT:
+                    text = text.replace(chr(code), _ASCII_ESCAPES[code])
     return text.replace(" ", "%20")
 
 
 def _quote_match(match: re.Match[str]) -> str:
     char = match.group()
-    return _ASCII_ESCAPES.get(char) or quote(char, safe=_SAFE)
+    return _ASCII_ESCAPES.get(ord(char)) or quote(char, safe=_SAFE)
 
 
 def filter_text(filters: tuple[Node, ...]) -> str:
