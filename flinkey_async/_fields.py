@@ -68,12 +68,16 @@ class Expr:
         raise TypeError(f"a filter condition has no truth value: {_BOOL_HINT}")
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class OrderKey:
     """One ``$orderby`` item: an expression and a direction."""
 
     node: Node
     descending: bool = False
+
+    def __init__(self, node: Node, descending: bool = False) -> None:
+        _set_key_node(self, node)
+        _set_key_descending(self, descending)
 
 
 class Term(Generic[T]):
@@ -210,6 +214,7 @@ def F(name: str) -> Field[Any]:
 
 
 _set_node: Final = slot_setters(Expr, "node")[0]
+_set_key_node, _set_key_descending = slot_setters(OrderKey, "node", "descending")
 
 
 def raw(text: str) -> Expr:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterator
 from typing import Any, Final, Generic, Self, TypeVar, cast
 
@@ -24,7 +23,6 @@ class Selected:
 
 S = TypeVar("S", Full, Selected)
 MAX_EXPAND_DEPTH: Final = 10
-_path_of: Final = operator.attrgetter("node.path")
 
 
 def _field_path(value: object, method: str) -> str:
@@ -146,11 +144,14 @@ class Query(Generic[S]):
         """Return a new query that also selects these fields (responses become partial)."""
         if not selected:
             raise ValueError("select() needs at least one field")
-        for field in selected:
-            _field_path(field, "select")  # checks each
+        paths = [_field_path(field, "select") for field in selected]
+        if self._select:
+            paths[:0] = self._select
+        # Order-preserving de-duplication (dict.fromkeys) only when needed: it costs more.
+        unique = tuple(paths) if len(set(paths)) == len(paths) else tuple(dict.fromkeys(paths))
         # Only the shape marker changes; Query[Any] lets the result be typed Query[Selected].
         new: Query[Any] = self._copy()
-        new._select = tuple(dict.fromkeys((*self._select, *map(_path_of, selected))))
+        new._select = unique
         return new
 
     def expand(self, field: Field[Any], subquery: Query[Any] | None = None) -> Self:
