@@ -228,7 +228,10 @@ class Call(_Node):
         for arg in args:
             if arg.depth > depth:
                 depth = arg.depth
-        set_depth(self, _checked(depth + 1))
+        depth += 1
+        if depth > MAX_DEPTH:
+            _too_deep(depth)
+        set_depth(self, depth)
         set_text(self, f"{name}({','.join(map(_text_of, args))})")
 
 

@@ -32,6 +32,8 @@ _BOOL_HINT: Final = "use & / | / ~ (with parentheses), not and/or/not, to combin
 
 def _value(other: object) -> Node:
     """Return the node for the right-hand side of an operator: a term or a literal."""
+    if other is None or other is True or other is False:
+        return _CONSTANTS[other]  # (only these three: 1 and 0 are not True and False)
     encode = _BY_TYPE.get(type(other))  # the common case first: a plain str, int, bool, ...
     if encode is not None:
         return Literal(encode(other), other)
@@ -214,6 +216,8 @@ def F(name: str) -> Field[Any]:
 
 
 _set_node: Final = slot_setters(Expr, "node")[0]
+# null, true and false: one node each, shared (nodes are immutable).
+_CONSTANTS: Final = {value: Literal(literal(value), value) for value in (None, True, False)}
 _set_key_node, _set_key_descending = slot_setters(OrderKey, "node", "descending")
 
 
