@@ -87,7 +87,8 @@ class _Node:
 
 
 # Each node keeps its OData text (unparenthesised), its binding strength and its depth; they
-# are not part of its value. The __init__s are written out: attrs' run a factory per field.
+# are not part of its value. The __init__s are written out (attrs' runs a factory for the
+# depth); the frequent nodes set their slots through slot_setters(), the rare ones with _set.
 
 
 @attrs.frozen(init=False)

@@ -9,7 +9,8 @@ import attrs
 
 from ._expr import Node
 from ._fields import Expr, Field, OrderKey, Term
-from ._query_text import encode_value, filter_text, orderby_text
+from ._query_text import encode_value as encode_value  # (imported from here too)
+from ._query_text import expand_item, filter_text, head_text, query_string
 from ._validate import check_optional_count
 
 
@@ -69,10 +70,9 @@ class Query(Generic[S]):
         self._skip: int | None = None
         self._count: bool | None = None
         # Caches, not part of the value: the query string, and the text of the options before
-        # $top (a cell shared with the copies that change only $top/$skip/$count: the pages;
-        # made when first rendered or shared).
+        # $top (a cell shared with the copies that change only $top/$skip/$count: the pages).
         self._text: str | None = None
-        self._head: list[str | None] | None = None
+        self._head: list[str | None] = [None]
 
     def _copy(self, *, same_head: bool = False) -> Self:
         """Return a copy to change one option of (much faster than attrs.evolve)."""
@@ -85,13 +85,7 @@ class Query(Generic[S]):
         new._skip = self._skip
         new._count = self._count
         new._text = None
-        if same_head:
-            head = self._head
-            if head is None:
-                head = self._head = [None]
-            new._head = head
-        else:
-            new._head = None
+        new._head = self._head if same_head else [None]
         return new
 
     @property
@@ -221,34 +215,12 @@ class Query(Generic[S]):
         text = self._text
         if text is not None:
             return text
-        cell = self._head
-        if cell is None:
-            cell = self._head = [None]
-        head = cell[0]
+        head = self._head[0]
         if head is None:
-            head = cell[0] = self._render_head()
-        parts = [head] if head else []
-        if self._top is not None:
-            parts.append(f"$top={self._top}")
-        if self._skip is not None:
-            parts.append(f"$skip={self._skip}")
-        if self._count is not None:
-            parts.append("$count=true" if self._count else "$count=false")
-        text = self._text = "&".join(parts)
+            expands = [_expand_item(item) for item in self._expands] if self._expands else []
+            head = self._head[0] = head_text(self._filters, self._select, expands, self._orderby)
+        text = self._text = query_string(head, self._top, self._skip, self._count)
         return text
-
-    def _render_head(self) -> str:
-        """Render the options before ``$top``, in the fixed order of the wire."""
-        parts = []
-        if self._filters:
-            parts.append(f"$filter={encode_value(filter_text(self._filters))}")
-        if self._select:
-            parts.append(f"$select={encode_value(','.join(self._select))}")
-        if self._expands:
-            parts.append(f"$expand={','.join([_expand_item(item) for item in self._expands])}")
-        if self._orderby:
-            parts.append(f"$orderby={encode_value(orderby_text(self._orderby))}")
-        return "&".join(parts)
 
     def _key(self) -> tuple[object, ...]:
         return (
@@ -310,12 +282,7 @@ def _nesting(query: Query[Any]) -> int:
 
 
 def _expand_item(item: Expand) -> str:
-    path = encode_value(item.path)
-    if item.options is None:
-        return path
-    # Nested options are separated by ';'; their values are percent-encoded, so hold no '&'.
-    nested = item.options.to_query_string().replace("&", ";")
-    return f"{path}({nested})" if nested else path
+    return expand_item(item.path, None if item.options is None else item.options.to_query_string())
 
 
 def check_query(value: object) -> Query[Any]:

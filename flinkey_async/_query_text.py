@@ -1,4 +1,4 @@
-"""The wire text of query options: percent-encoding, and the $filter and $orderby values."""
+"""The wire text of query options: their percent-encoding, and the query string they make."""
 
 from __future__ import annotations
 
@@ -63,3 +63,41 @@ def orderby_text(keys: tuple[OrderKey, ...]) -> str:
     for key in keys:
         texts.append(f"{key.node.text} desc" if key.descending else key.node.text)
     return ",".join(texts)
+
+
+def expand_item(path: str, nested: str | None) -> str:
+    """Return one ``$expand`` item: a path, and the query string of its nested options."""
+    path = encode_value(path)
+    # Nested options are separated by ';'; their values are percent-encoded, so hold no '&'.
+    return f"{path}({nested.replace('&', ';')})" if nested else path
+
+
+def head_text(
+    filters: tuple[Node, ...],
+    select: tuple[str, ...],
+    expands: list[str],
+    orderby: tuple[OrderKey, ...],
+) -> str:
+    """Return the options before ``$top``, in the fixed order of the wire."""
+    parts = []
+    if filters:
+        parts.append(f"$filter={encode_value(filter_text(filters))}")
+    if select:
+        parts.append(f"$select={encode_value(','.join(select))}")
+    if expands:
+        parts.append(f"$expand={','.join(expands)}")
+    if orderby:
+        parts.append(f"$orderby={encode_value(orderby_text(orderby))}")
+    return "&".join(parts)
+
+
+def query_string(head: str, top: int | None, skip: int | None, count: bool | None) -> str:
+    """Return the query string: the options before ``$top``, then $top, $skip and $count."""
+    parts = [head] if head else []
+    if top is not None:
+        parts.append(f"$top={top}")
+    if skip is not None:
+        parts.append(f"$skip={skip}")
+    if count is not None:
+        parts.append("$count=true" if count else "$count=false")
+    return "&".join(parts)
