@@ -21,7 +21,7 @@ from typing import (
 import attrs
 
 from ._expr import BoolOp, Call, Compare, In, Literal, Node, Not, Prop, Raw, render, slot_setters
-from ._literal import _BY_TYPE, literal
+from ._literal import literal
 from ._model import wire_names
 
 T = TypeVar("T")
@@ -34,9 +34,6 @@ def _value(other: object) -> Node:
     """Return the node for the right-hand side of an operator: a term or a literal."""
     if other is None or other is True or other is False:
         return _CONSTANTS[other]  # (only these three: 1 and 0 are not True and False)
-    encode = _BY_TYPE.get(type(other))  # the common case first: a plain str, int, bool, ...
-    if encode is not None:
-        return Literal(encode(other), other)
     if isinstance(other, Term):
         return other.node
     if isinstance(other, Expr):
@@ -70,16 +67,12 @@ class Expr:
         raise TypeError(f"a filter condition has no truth value: {_BOOL_HINT}")
 
 
-@attrs.frozen(init=False)
+@attrs.frozen
 class OrderKey:
     """One ``$orderby`` item: an expression and a direction."""
 
     node: Node
     descending: bool = False
-
-    def __init__(self, node: Node, descending: bool = False) -> None:
-        _set_key_node(self, node)
-        _set_key_descending(self, descending)
 
 
 class Term(Generic[T]):
@@ -218,7 +211,6 @@ def F(name: str) -> Field[Any]:
 _set_node: Final = slot_setters(Expr, "node")[0]
 # null, true and false: one node each, shared (nodes are immutable).
 _CONSTANTS: Final = {value: Literal(literal(value), value) for value in (None, True, False)}
-_set_key_node, _set_key_descending = slot_setters(OrderKey, "node", "descending")
 
 
 def raw(text: str) -> Expr:
