@@ -9,7 +9,7 @@ import attrs
 
 from ._expr import Node
 from ._fields import Expr, Field, OrderKey, Term
-from ._query_text import encode_value as encode_value  # (imported from here too)
+from ._query_text import encode_value as encode_value  # still importable from here
 from ._query_text import expand_item, filter_text, head_text, query_string
 from ._validate import check_optional_count
 

@@ -23,8 +23,8 @@ _AND: Final = PRECEDENCE["and"]
 def encode_value(text: str) -> str:
     """Percent-encode one option value for the URL: spaces as %20 (never +), nothing twice.
 
-    Exactly ``quote(text, safe=_SAFE)``, but quote() runs only on the characters that need it
-    (one at a time: UTF-8 encodes each character on its own), not byte by byte over the value.
+    Exactly ``quote(text, safe=_SAFE)``, but only the characters that need it are escaped (each
+    on its own: UTF-8 encodes each character on its own), not byte by byte over the value.
     """
     if not text.isascii():
         text = _NEEDS_QUOTE.sub(_quote_match, text)
