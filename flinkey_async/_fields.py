@@ -20,7 +20,7 @@ from typing import (
 
 import attrs
 
-from ._expr import BoolOp, Call, Compare, In, Literal, Node, Not, Prop, Raw, render
+from ._expr import BoolOp, Call, Compare, In, Literal, Node, Not, Prop, Raw, render, slot_setters
 from ._literal import literal
 from ._model import wire_names
 
@@ -32,6 +32,8 @@ _BOOL_HINT: Final = "use & / | / ~ (with parentheses), not and/or/not, to combin
 
 def _value(other: object) -> Node:
     """Return the node for the right-hand side of an operator: a term or a literal."""
+    if other is None or other is True or other is False:
+        return _CONSTANTS[other]  # (only these three: 1 and 0 are not True and False)
     if isinstance(other, Term):
         return other.node
     if isinstance(other, Expr):
@@ -39,11 +41,14 @@ def _value(other: object) -> Node:
     return Literal(literal(other), other)
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class Expr:
     """A boolean filter condition: combine with ``&``, ``|`` and ``~``, then pass to filter()."""
 
     node: Node
+
+    def __init__(self, node: Node) -> None:
+        _set_node(self, node)
 
     def __and__(self, other: Expr) -> Expr:
         if not isinstance(other, Expr):
@@ -201,6 +206,11 @@ def F(name: str) -> Field[Any]:
     if not _PATH.fullmatch(name):
         raise ValueError(f"{name!r} is not an OData property path; use raw() for other text")
     return Field(Prop(name))
+
+
+_set_node: Final = slot_setters(Expr, "node")[0]
+# null, true and false: one node each, shared (nodes are immutable).
+_CONSTANTS: Final = {value: Literal(literal(value), value) for value in (None, True, False)}
 
 
 def raw(text: str) -> Expr:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any, Final, Generic, Self, TypeVar, cast
-from urllib.parse import quote
 
 import attrs
 
-from ._expr import PRECEDENCE, Node, render
+from ._expr import Node
 from ._fields import Expr, Field, OrderKey, Term
+from ._query_text import encode_value as encode_value  # still importable from here
+from ._query_text import expand_item, filter_text, head_text, query_string
 from ._validate import check_optional_count
 
 
@@ -23,37 +23,12 @@ class Selected:
 
 
 S = TypeVar("S", Full, Selected)
-
-# Characters left literal inside option values (besides unreserved ones); everything else,
-# including space, + & # % / ? = ; @ and non-ASCII (as UTF-8), is percent-encoded.
-_SAFE: Final = "'(),:$*"
-_NEEDS_QUOTE: Final = re.compile(r"[^A-Za-z0-9\-._~'(),:$* ]")  # what .replace() cannot do
-_ASCII_ESCAPES: Final = {
-    chr(c): quote(chr(c), safe=_SAFE) for c in range(128) if _NEEDS_QUOTE.match(chr(c))
-}
 MAX_EXPAND_DEPTH: Final = 10
-_AND: Final = PRECEDENCE["and"]
-
-
-def encode_value(text: str) -> str:
-    """Percent-encode one option value for the URL: spaces as %20 (never +), nothing twice.
-
-    Exactly ``quote(text, safe=_SAFE)``, but quote() runs only on the characters that need it
-    (one at a time: UTF-8 encodes each character on its own), not byte by byte over the value.
-    """
-    if _NEEDS_QUOTE.search(text) is not None:
-        text = _NEEDS_QUOTE.sub(_quote_match, text)
-    return text.replace(" ", "%20")
-
-
-def _quote_match(match: re.Match[str]) -> str:
-    char = match.group()
-    return _ASCII_ESCAPES.get(char) or quote(char, safe=_SAFE)
 
 
 def _field_path(value: object, method: str) -> str:
     if isinstance(value, Field):
-        return value.name
+        return value.node.path
     hint = "; use F('name') for a wire name" if isinstance(value, str) else ""
     raise TypeError(f"{method}() takes fields, e.g. fields(Service).name, not {value!r}{hint}")
 
@@ -163,10 +138,14 @@ class Query(Generic[S]):
         """Return a new query that also selects these fields (responses become partial)."""
         if not selected:
             raise ValueError("select() needs at least one field")
-        paths: list[str] = [_field_path(f, "select") for f in selected]
+        paths = [_field_path(field, "select") for field in selected]
+        if self._select:
+            paths[:0] = self._select
+        # Order-preserving de-duplication (dict.fromkeys) only when needed: it costs more.
+        unique = tuple(paths) if len(set(paths)) == len(paths) else tuple(dict.fromkeys(paths))
         # Only the shape marker changes; Query[Any] lets the result be typed Query[Selected].
-        new = cast("Query[Any]", self)._copy()
-        new._select = tuple(dict.fromkeys((*self._select, *paths)))
+        new: Query[Any] = self._copy()
+        new._select = unique
         return new
 
     def expand(self, field: Field[Any], subquery: Query[Any] | None = None) -> Self:
@@ -222,13 +201,7 @@ class Query(Generic[S]):
     @property
     def filter_text(self) -> str | None:
         """The ``$filter`` expression as OData text (not percent-encoded), or None."""
-        if not self._filters:
-            return None
-        first, *rest = self._filters
-        if not rest:
-            return render(first)
-        # Joined flat, as nested "and"s would render: later ones need () unless they bind tighter.
-        return " and ".join([render(first, _AND), *[render(node, _AND + 1) for node in rest]])
+        return filter_text(self._filters) if self._filters else None
 
     def options(self) -> Iterator[tuple[str, str]]:
         """Yield (option name, percent-encoded value) in the fixed order of the wire."""
@@ -244,30 +217,10 @@ class Query(Generic[S]):
             return text
         head = self._head[0]
         if head is None:
-            head = self._head[0] = self._render_head()
-        parts = [head] if head else []
-        if self._top is not None:
-            parts.append(f"$top={self._top}")
-        if self._skip is not None:
-            parts.append(f"$skip={self._skip}")
-        if self._count is not None:
-            parts.append("$count=true" if self._count else "$count=false")
-        text = self._text = "&".join(parts)
+            expands = [_expand_item(item) for item in self._expands] if self._expands else []
+            head = self._head[0] = head_text(self._filters, self._select, expands, self._orderby)
+        text = self._text = query_string(head, self._top, self._skip, self._count)
         return text
-
-    def _render_head(self) -> str:
-        """Render the options before ``$top``, in the fixed order of the wire."""
-        parts = []
-        if self._filters:
-            parts.append(f"$filter={encode_value(cast(str, self.filter_text))}")
-        if self._select:
-            parts.append(f"$select={encode_value(','.join(self._select))}")
-        if self._expands:
-            parts.append(f"$expand={','.join([_expand_item(item) for item in self._expands])}")
-        if self._orderby:
-            keys = ",".join([_order_item(key) for key in self._orderby])
-            parts.append(f"$orderby={encode_value(keys)}")
-        return "&".join(parts)
 
     def _key(self) -> tuple[object, ...]:
         return (
@@ -328,18 +281,8 @@ def _nesting(query: Query[Any]) -> int:
     )
 
 
-def _order_item(key: OrderKey) -> str:
-    text = render(key.node)
-    return f"{text} desc" if key.descending else text
-
-
 def _expand_item(item: Expand) -> str:
-    path = encode_value(item.path)
-    if item.options is None:
-        return path
-    # Nested options are separated by ';'; their values are percent-encoded, so hold no '&'.
-    nested = item.options.to_query_string().replace("&", ";")
-    return f"{path}({nested})" if nested else path
+    return expand_item(item.path, None if item.options is None else item.options.to_query_string())
 
 
 def check_query(value: object) -> Query[Any]:

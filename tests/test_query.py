@@ -202,6 +202,12 @@ def test_encode_value_is_quote(text: str) -> None:
     assert encode_value(text) == expected
 
 
+@given(st.text(st.characters(max_codepoint=127)))
+def test_encode_value_is_quote_for_ascii(text: str) -> None:
+    """ASCII text (encoded by its own path) too: exactly quote(), each "%" escaped once."""
+    assert encode_value(text) == quote(text, safe="'(),:$*")
+
+
 def test_datetime_offset_plus_is_escaped() -> None:
     """The '+' of a UTC offset goes out as %2B, so no server reads it as a space."""
     when = datetime(2025, 6, 1, tzinfo=timezone(timedelta(hours=2)))
