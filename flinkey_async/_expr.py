@@ -132,21 +132,7 @@ class Compare(_Node):
     level: int = attrs.field(init=False, eq=False, repr=False)
 
     def __init__(self, op: CompareOp, left: Node, right: Node) -> None:
-        # As BoolOp's (written out twice: a shared helper costs a call per node).
-        level = PRECEDENCE[op]
-        depth = (left.depth if left.depth > right.depth else right.depth) + 1
-        if depth > MAX_DEPTH:
-            _too_deep(depth)
-        set_op, set_left, set_right, set_depth, set_level, set_text = _BINARY[type(self)]
-        set_op(self, op)
-        set_left(self, left)
-        set_right(self, right)
-        set_depth(self, depth)
-        set_level(self, level)
-        # Left-associative: an equal-precedence right operand needs parentheses.
-        lhs = left.text if left.level >= level else f"({left.text})"
-        rhs = right.text if right.level > level else f"({right.text})"
-        set_text(self, f"{lhs} {op} {rhs}")
+        _init_binary(self, op, left, right)
 
 
 @attrs.frozen(init=False)
@@ -179,21 +165,7 @@ class BoolOp(_Node):
     level: int = attrs.field(init=False, eq=False, repr=False)
 
     def __init__(self, op: BoolOpName, left: Node, right: Node) -> None:
-        # As Compare's.
-        level = PRECEDENCE[op]
-        depth = (left.depth if left.depth > right.depth else right.depth) + 1
-        if depth > MAX_DEPTH:
-            _too_deep(depth)
-        set_op, set_left, set_right, set_depth, set_level, set_text = _BINARY[type(self)]
-        set_op(self, op)
-        set_left(self, left)
-        set_right(self, right)
-        set_depth(self, depth)
-        set_level(self, level)
-        # Left-associative: an equal-precedence right operand needs parentheses.
-        lhs = left.text if left.level >= level else f"({left.text})"
-        rhs = right.text if right.level > level else f"({right.text})"
-        set_text(self, f"{lhs} {op} {rhs}")
+        _init_binary(self, op, left, right)
 
 
 @attrs.frozen(init=False)
@@ -257,6 +229,26 @@ def slot_setters(cls: type, *names: str) -> tuple[Callable[[object, object], Non
 
 
 _LITERAL: Final = slot_setters(Literal, "text", "value")
+
+
+def _init_binary(node: Compare | BoolOp, op: str, left: Node, right: Node) -> None:
+    """Set the fields of a Compare or BoolOp, its depth (checked) and its OData text."""
+    level = PRECEDENCE[op]
+    depth = (left.depth if left.depth > right.depth else right.depth) + 1
+    if depth > MAX_DEPTH:
+        _too_deep(depth)
+    set_op, set_left, set_right, set_depth, set_level, set_text = _BINARY[type(node)]
+    set_op(node, op)
+    set_left(node, left)
+    set_right(node, right)
+    set_depth(node, depth)
+    set_level(node, level)
+    # Left-associative: an equal-precedence right operand needs parentheses.
+    lhs = left.text if left.level >= level else f"({left.text})"
+    rhs = right.text if right.level > level else f"({right.text})"
+    set_text(node, f"{lhs} {op} {rhs}")
+
+
 _BINARY: Final = {
     cls: slot_setters(cls, "op", "left", "right", "depth", "level", "text")
     for cls in (Compare, BoolOp)
