@@ -185,6 +185,10 @@ def check_segment(value: object, name: str) -> str:
     text = check_text(value, name)
     if any(ord(char) < 32 or ord(char) == 127 for char in text):
         raise ValueError(f"{name} must not contain control characters")
+    if text in (".", ".."):
+        # Servers resolve dot segments (RFC 3986, 5.2.4), even percent-encoded ones: the
+        # request would reach another endpoint than the one called.
+        raise ValueError(f"{name} must not be '.' or '..' (a server resolves it as a step)")
     return text
 
 
@@ -258,8 +262,8 @@ def check_optional_count(value: object, name: str) -> int | None:
 def check_path(value: object) -> list[str]:
     """Return the segments of a relative path: "a/b/c" or a sequence of segment texts."""
     if isinstance(value, str):
-        return check_text(value, "path").strip("/").split("/")
-    if not isinstance(value, list | tuple) or not value:
+        value = check_text(value, "path").strip("/").split("/")
+    elif not isinstance(value, list | tuple) or not value:
         raise TypeError("path must be a str or a non-empty sequence of segments")
     return [check_segment(segment, f"path[{index}]") for index, segment in enumerate(value)]
 

@@ -222,3 +222,34 @@ async def test_a_json_body_with_nan_is_refused_before_io(
     with pytest.raises(ValueError, match="cannot hold"):
         await client.request("PUT", "services", json=body)
     assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("services/../customers", r"path\[1\] must not be '\.' or '\.\.'"),
+        ("services/./101", r"path\[1\] must not be '\.' or '\.\.'"),
+        (("services", ".."), r"path\[1\] must not be '\.' or '\.\.'"),
+        ("services//101", r"path\[1\] must not be empty or blank"),
+        ("services/ /101", r"path\[1\] must not be empty or blank"),
+        ("services/1\n", r"path\[1\] must not contain control characters"),
+    ],
+)
+async def test_request_refuses_dot_and_empty_segments(
+    client: FlinkeyClient, fake: FakeFlinkey, path: object, message: str
+) -> None:
+    """A server resolves '..' (even percent-encoded): the call would reach another endpoint."""
+    with pytest.raises(ValueError, match=message):
+        await client.request("GET", path)  # type: ignore[arg-type]
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize("brand", [".", ".."])
+async def test_a_dot_brand_is_refused_before_io(
+    client: FlinkeyClient, fake: FakeFlinkey, brand: str
+) -> None:
+    """brands.keys('..') would be /brands/../keys, which a server resolves to /keys."""
+    with pytest.raises(ValueError, match=r"brand must not be '\.' or '\.\.'"):
+        await client.brands.keys(brand).list()
+    assert fake.requests == []
+    assert {key.brand for key in await client.brands.keys("Audi").list()} == {"Audi"}
