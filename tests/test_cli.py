@@ -153,6 +153,8 @@ def test_an_empty_list(env: FakeFlinkey, capsys: pytest.CaptureFixture[str]) -> 
         (["customers", "list", "--customer-id", "2"], "unrecognized arguments: --customer-id"),
         (["groups", "list", "--select", "id"], "unrecognized arguments: --select id"),
         (["brands", "keys", "\x1b[31m"], "expected a name, got '\\x1b[31m'"),
+        (["brands", "keys", ".."], "argument BRAND: expected a name, got '..'"),
+        (["brands", "keys", " "], "argument BRAND: expected a name, got ' '"),
         (["services"], "the following arguments are required: ACTION"),
         (["installations"], "invalid choice: 'installations'"),
         ([], "the following arguments are required: COMMAND"),

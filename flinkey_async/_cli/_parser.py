@@ -6,7 +6,7 @@ import argparse
 from typing import Any, Final, NoReturn
 
 from .._client import PRODUCTION_URL, UAT_URL
-from .._validate import INT32_MAX
+from .._validate import INT32_MAX, check_segment
 from .._version import __version__
 from ._commands import Command, commands, run_command
 from ._exit import EXIT_CODES, EXIT_USAGE, one_line
@@ -153,8 +153,12 @@ def port(text: str) -> int:
 
 
 def name(text: str) -> str:
-    """A name sent as one path segment: not blank, no control characters."""
-    if not text.strip() or any(not c.isprintable() for c in text):
+    """A name sent as one path segment: not blank, printable, not a dot segment."""
+    try:
+        check_segment(text, "name")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a name, got {text!r}") from None
+    if any(not c.isprintable() for c in text):
         raise argparse.ArgumentTypeError(f"expected a name, got {text!r}")
     return text
 
