@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
@@ -112,26 +112,27 @@ class Instruments:
     @contextmanager
     def call_span(self, name: str, attributes: Mapping[str, Any], url: URL) -> Iterator[Span]:
         """Open the span of a logical call (its attempts are its children)."""
-        query = url.raw_query_string
-        details = {**attributes, **odata_attributes(query)}
-        details["url.full"] = str(url.with_query(None)) + ("?" + mask_query(query) if query else "")
         with self.tracer.start_as_current_span(
-            name, kind=SpanKind.INTERNAL, attributes=details, record_exception=False
+            name, kind=SpanKind.INTERNAL, attributes=attributes, record_exception=False
         ) as span:
+            if span.is_recording():  # the URL and OData details only for a span that keeps them
+                query = url.raw_query_string
+                span.set_attributes(odata_attributes(query))
+                span.set_attribute(
+                    "url.full",
+                    str(url.with_query(None)) + ("?" + mask_query(query) if query else ""),
+                )
             yield span
 
-    @contextmanager
     def attempt_span(
         self, name: str, attributes: Mapping[str, Any], resend_count: int
-    ) -> Iterator[Span]:
+    ) -> AbstractContextManager[Span]:
         """Open the span of one attempt on the wire (current while it runs)."""
-        details = dict(attributes)
         if resend_count:
-            details["http.request.resend_count"] = resend_count
-        with self.tracer.start_as_current_span(
-            name, kind=SpanKind.CLIENT, attributes=details, record_exception=False
-        ) as span:
-            yield span
+            attributes = {**attributes, "http.request.resend_count": resend_count}
+        return self.tracer.start_as_current_span(
+            name, kind=SpanKind.CLIENT, attributes=attributes, record_exception=False
+        )
 
     def inject(self, headers: Mapping[str, str]) -> dict[str, str]:
         """Return a copy of the headers with the current trace context (``traceparent``)."""
