@@ -14,7 +14,7 @@ import gc
 import pstats
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -109,43 +109,45 @@ async def profile(run: Callable[[], Awaitable[object]], lines: int = 35) -> None
     pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(lines)
 
 
-def _order(names: list[str], round_: int) -> list[str]:
-    shift = round_ % len(names)
-    return names[shift:] + names[:shift]
+def interleaved(names: list[str], rounds: int, inner: int = 1) -> Iterator[tuple[int, str]]:
+    """Yield (round, contender): each of a round's `inner` sub-rounds runs every contender once,
+    the order rotated, so both sides of a per-round ratio see the same stretch of machine speed.
+    """
+    for round_ in range(rounds):
+        for sub in range(inner):
+            shift = (round_ + sub) % len(names)
+            for name in names[shift:] + names[:shift]:
+                yield round_, name
+
+
+def no_samples(names: list[str], rounds: int) -> dict[str, Samples]:
+    """Per contender and clock, one sum per round, all zero yet."""
+    return {name: {"cpu": [0.0] * rounds, "wall": [0.0] * rounds} for name in names}
 
 
 def timed(
-    contenders: dict[str, Callable[[], object]], rounds: int, *, inner: int = 1, warmup: int = 2
+    contenders: Mapping[str, Callable[[], object]], rounds: int, *, inner: int = 1, warmup: int = 2
 ) -> dict[str, Samples]:
     """Time synchronous contenders over interleaved rounds: name -> clock -> seconds.
 
-    A round's figure for a contender is the sum of `inner` runs, each sub-round running
-    every contender once (the order rotated), so both sides of a per-round ratio see the
-    same stretch of machine speed.
+    A round's figure for a contender is the sum of its `inner` runs (see interleaved()).
     """
     names = list(contenders)
     for _ in range(warmup):
         for name in names:
             contenders[name]()
-    samples: dict[str, Samples] = {name: {"cpu": [], "wall": []} for name in names}
-    for round_ in range(rounds):
-        cpu_sum = dict.fromkeys(names, 0.0)
-        wall_sum = dict.fromkeys(names, 0.0)
-        for sub in range(inner):
-            for name in _order(names, round_ + sub):
-                gc.collect()
-                wall, cpu = time.perf_counter(), time.process_time()
-                contenders[name]()
-                cpu_sum[name] += time.process_time() - cpu
-                wall_sum[name] += time.perf_counter() - wall
-        for name in names:
-            samples[name]["cpu"].append(cpu_sum[name])
-            samples[name]["wall"].append(wall_sum[name])
+    samples = no_samples(names, rounds)
+    for round_, name in interleaved(names, rounds, inner):
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        contenders[name]()
+        samples[name]["cpu"][round_] += time.process_time() - cpu
+        samples[name]["wall"][round_] += time.perf_counter() - wall
     return samples
 
 
 async def timed_async(
-    contenders: dict[str, Callable[[], Awaitable[object]]],
+    contenders: Mapping[str, Callable[[], Awaitable[object]]],
     rounds: int,
     *,
     inner: int = 1,
@@ -156,18 +158,11 @@ async def timed_async(
     for _ in range(warmup):
         for name in names:
             await contenders[name]()
-    samples: dict[str, Samples] = {name: {"cpu": [], "wall": []} for name in names}
-    for round_ in range(rounds):
-        cpu_sum = dict.fromkeys(names, 0.0)
-        wall_sum = dict.fromkeys(names, 0.0)
-        for sub in range(inner):
-            for name in _order(names, round_ + sub):
-                gc.collect()
-                wall, cpu = time.perf_counter(), time.process_time()
-                await contenders[name]()
-                cpu_sum[name] += time.process_time() - cpu
-                wall_sum[name] += time.perf_counter() - wall
-        for name in names:
-            samples[name]["cpu"].append(cpu_sum[name])
-            samples[name]["wall"].append(wall_sum[name])
+    samples = no_samples(names, rounds)
+    for round_, name in interleaved(names, rounds, inner):
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        await contenders[name]()
+        samples[name]["cpu"][round_] += time.process_time() - cpu
+        samples[name]["wall"][round_] += time.perf_counter() - wall
     return samples

@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 
-from _common import Samples, parse_args
+from _common import interleaved, no_samples, parse_args
 from _results import Report
 
 BASE = "import aiohttp"
@@ -63,15 +63,13 @@ def main() -> None:
     args = parse_args(__doc__.splitlines()[0])
     rounds = 3 if args.quick else 21
     names = list(STATEMENTS)[: 3 if args.quick else None]
-    samples: dict[str, Samples] = {name: {"cpu": [], "wall": []} for name in names}
     for name in names:
         once(STATEMENTS[name])
-    for round_ in range(rounds):
-        shift = round_ % len(names)
-        for name in names[shift:] + names[:shift]:
-            cpu, wall = once(STATEMENTS[name])
-            samples[name]["cpu"].append(cpu)
-            samples[name]["wall"].append(wall)
+    samples = no_samples(names, rounds)
+    for round_, name in interleaved(names, rounds):
+        cpu, wall = once(STATEMENTS[name])
+        samples[name]["cpu"][round_] += cpu
+        samples[name]["wall"][round_] += wall
     report = Report(
         "import",
         "Import time (bench_import.py)",
