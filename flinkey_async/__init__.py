@@ -34,9 +34,10 @@ from ._errors import (
     UnsupportedMediaTypeError,
     WrongEventLoopError,
 )
-from ._fields import Expr, F, Field, ModelFields, OrderKey, Term, fields, raw
+from ._fields import Expr, F, Field, OrderKey, Term, raw
 from ._literal import literal
 from ._model import UNSET, UnsetType
+from ._model_fields import ModelFields, fields
 from ._paging import Pager
 from ._query import Full, Query, Selected
 from ._resources.services import (

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from .._errors import ConflictError, NotFoundError
-from .._fields import fields
+from .._model_fields import fields
 from .._query import Query
 from ..models import Car, Event
 from ._exit import EXIT_OK

@@ -5,14 +5,15 @@ from typing import Final
 
 import attrs
 
-from .._fields import Field, HasFields, _FieldsBase
+from .._fields import Field
 from .._lookup import Lookup
 from .._model import UNSET, UnsetType
+from .._model_fields import FieldsBase, HasFields
 
 MSG_ASSIGNMENT_NOT_FOUND: Final = "Unable to find an assignment for the given assignmentId."
 
 
-class AssignmentFields(_FieldsBase):
+class AssignmentFields(FieldsBase):
     """Typed field references of Assignment / PartialAssignment."""
 
     __slots__ = ()

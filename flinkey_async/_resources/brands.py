@@ -5,8 +5,9 @@ from typing import Final
 import attrs
 
 from .._collection import Collection
-from .._fields import Field, HasFields, _FieldsBase
+from .._fields import Field
 from .._model import UNSET, UnsetType
+from .._model_fields import FieldsBase, HasFields
 from .._nested import Nested
 
 MSG_INVALID_BRAND: Final = "Invalid brand provided."
@@ -31,7 +32,7 @@ class PartialKeyForm:
     image_url: str | UnsetType = UNSET
 
 
-class KeyFields(_FieldsBase):
+class KeyFields(FieldsBase):
     """Typed field references of Key / PartialKey (``F("keyForm/imageUrl")`` for parts)."""
 
     __slots__ = ()

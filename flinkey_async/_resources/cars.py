@@ -4,9 +4,10 @@ from typing import Final
 
 import attrs
 
-from .._fields import Field, HasFields, _FieldsBase
+from .._fields import Field
 from .._lookup import Resource
 from .._model import UNSET, UnsetType
+from .._model_fields import FieldsBase, HasFields
 from .._nested import Nested
 from .assignments import Assignment, PartialAssignment
 from .events import DEFAULT_EVENT_TOP, Event, PartialEvent
@@ -16,7 +17,7 @@ MSG_CAR_NOT_FOUND: Final = (
 )
 
 
-class CarFields(_FieldsBase):
+class CarFields(FieldsBase):
     """Typed field references of Car / PartialCar."""
 
     __slots__ = ()

@@ -3,12 +3,13 @@
 import attrs
 
 from .._collection import Collection
-from .._fields import Field, HasFields, _FieldsBase
+from .._fields import Field
 from .._hooks import int_from_text
 from .._model import UNSET, UnsetType, lenient
+from .._model_fields import FieldsBase, HasFields
 
 
-class CustomerFields(_FieldsBase):
+class CustomerFields(FieldsBase):
     """Typed field references of Customer / PartialCustomer."""
 
     __slots__ = ()

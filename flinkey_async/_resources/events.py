@@ -5,10 +5,11 @@ from typing import Final
 
 import attrs
 
-from .._fields import Field, HasFields, _FieldsBase
+from .._fields import Field
 from .._hooks import local_datetime
 from .._lookup import Lookup
 from .._model import UNSET, OpenEnum, UnsetType, lenient
+from .._model_fields import FieldsBase, HasFields
 
 DEFAULT_EVENT_TOP: Final = 100
 """The ``$top`` a car's event list is sent with when the query sets none (flinkey asks for one)."""
@@ -21,7 +22,7 @@ class EventType(OpenEnum):
     CAR_CLOSED = "CarClosed"
 
 
-class EventFields(_FieldsBase):
+class EventFields(FieldsBase):
     """Typed field references of Event / PartialEvent."""
 
     __slots__ = ()

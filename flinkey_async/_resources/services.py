@@ -5,9 +5,10 @@ from typing import Final
 
 import attrs
 
-from .._fields import Field, HasFields, _FieldsBase
+from .._fields import Field
 from .._lookup import Resource
 from .._model import UNSET, OpenEnum, UnsetType, wire
+from .._model_fields import FieldsBase, HasFields
 from .._nested import One
 
 MSG_SERVICE_NOT_FOUND: Final = (
@@ -26,7 +27,7 @@ class ProductType(OpenEnum):
     FLINKEY_IQ = "flinkey IQ"
 
 
-class ServiceFields(_FieldsBase):
+class ServiceFields(FieldsBase):
     """Typed field references of Service / PartialService."""
 
     __slots__ = ()
@@ -63,7 +64,7 @@ class PartialService(HasFields[ServiceFields]):
     product_id: int | UnsetType | None = UNSET
 
 
-class ProductFields(_FieldsBase):
+class ProductFields(FieldsBase):
     """Typed field references of Product / PartialProduct."""
 
     __slots__ = ()

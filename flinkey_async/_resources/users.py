@@ -2,9 +2,10 @@
 
 import attrs
 
-from .._fields import Field, HasFields, _FieldsBase
+from .._fields import Field
 from .._lookup import Resource
 from .._model import UNSET, UnsetType
+from .._model_fields import FieldsBase, HasFields
 
 
 @attrs.frozen
@@ -23,7 +24,7 @@ class PartialUserData:
     last_name: str | UnsetType | None = UNSET
 
 
-class UserFields(_FieldsBase):
+class UserFields(FieldsBase):
     """Typed field references of User / PartialUser (``F("userData/firstName")`` for parts)."""
 
     __slots__ = ()
