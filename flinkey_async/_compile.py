@@ -7,14 +7,14 @@ import operator
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
-from types import MemberDescriptorType, UnionType
+from types import UnionType
 from typing import Any, Final, TypeVar, Union, cast, get_args, get_origin
 
 import attrs
 from cattrs import Converter
 
 from ._hooks import aware_datetime, strict_bool, strict_float, strict_int, strict_str
-from ._model import PARSE, UnsetType, wire_names
+from ._model import PARSE, UnsetType, slot_setters, wire_names
 
 T = TypeVar("T")
 
@@ -141,10 +141,10 @@ def _slot_setters(
     slots = {s for d in declared for s in ((d,) if isinstance(d, str) else d)}
     if "__dict__" in slots or slots - {"__weakref__"} != {a.name for a in fields}:
         return None
-    descriptors = [getattr(cls, a.name, None) for a in fields]
-    if not all(isinstance(d, MemberDescriptorType) for d in descriptors):
+    try:
+        return list(slot_setters(cls, *(a.name for a in fields)))
+    except TypeError:  # a slot hidden behind a class attribute of the same name
         return None
-    return [cast(Any, d).__set__ for d in descriptors]
 
 
 def _parse_hook(parse: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:

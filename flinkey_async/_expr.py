@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import operator
 import typing
-from collections.abc import Callable
 from typing import Any, ClassVar, Final, NoReturn, Self
 
 import attrs
+
+from ._model import slot_setters
 
 CompareOp = typing.Literal["eq", "ne", "lt", "le", "gt", "ge"]
 BoolOpName = typing.Literal["and", "or"]
@@ -221,11 +222,6 @@ class Raw(_Node):
 
 
 Node: typing.TypeAlias = Prop | Literal | Compare | In | BoolOp | Not | Call | Raw
-
-
-def slot_setters(cls: type, *names: str) -> tuple[Callable[[object, object], None], ...]:
-    """Return the setters of a frozen class's slots (faster than object.__setattr__)."""
-    return tuple([cls.__dict__[name].__set__ for name in names])
 
 
 _LITERAL: Final = slot_setters(Literal, "text", "value")

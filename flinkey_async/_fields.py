@@ -15,8 +15,9 @@ from typing import (
 
 import attrs
 
-from ._expr import BoolOp, Call, Compare, In, Literal, Node, Not, Prop, Raw, render, slot_setters
+from ._expr import BoolOp, Call, Compare, In, Literal, Node, Not, Prop, Raw, render
 from ._literal import literal
+from ._model import slot_setters
 
 T = TypeVar("T")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import Any, Final, Literal
+from types import MemberDescriptorType
+from typing import Any, Final, Literal, cast
 
 import attrs
 
@@ -88,3 +89,15 @@ class OpenEnum(enum.StrEnum):
 def is_partial(cls: type[Any]) -> bool:
     """Whether a model is a partial one (every field defaults to UNSET)."""
     return all(a.default is UNSET for a in attrs.fields(cls))
+
+
+def slot_setters(cls: type, *names: str) -> tuple[Callable[[Any, Any], None], ...]:
+    """Return the setters of a slotted class's slots: faster than object.__setattr__.
+
+    A name that is not a slot of the class (or of a base) raises TypeError.
+    """
+    descriptors = [getattr(cls, name, None) for name in names]
+    for name, descriptor in zip(names, descriptors, strict=True):
+        if not isinstance(descriptor, MemberDescriptorType):
+            raise TypeError(f"{cls.__name__}.{name} is not a slot")
+    return tuple([cast(Any, descriptor).__set__ for descriptor in descriptors])
